@@ -1,0 +1,21 @@
+"""Batched torch environments, their registry and the Gymnasium bridges."""
+
+from __future__ import annotations
+
+from embodichain_rl.envs.base import EmbodiedEnv
+from embodichain_rl.envs.registry import (
+    EnvRegistryError,
+    get_env_spec,
+    make_env,
+    register_env,
+    registered_envs,
+)
+
+__all__ = [
+    "EmbodiedEnv",
+    "EnvRegistryError",
+    "get_env_spec",
+    "make_env",
+    "register_env",
+    "registered_envs",
+]

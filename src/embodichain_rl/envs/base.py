@@ -1,0 +1,91 @@
+"""The batched-environment contract every embodichain_rl environment follows."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+import torch
+
+StepResult = tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, dict[str, Any]]
+
+
+def batch_box(space: gym.spaces.Box, num_envs: int) -> gym.spaces.Box:
+    """Stack a single-env ``Box`` into the ``[num_envs, ...]`` batched ``Box``."""
+    low = np.broadcast_to(space.low, (num_envs, *space.shape))
+    high = np.broadcast_to(space.high, (num_envs, *space.shape))
+    return gym.spaces.Box(low=low.copy(), high=high.copy(), dtype=space.dtype)
+
+
+class EmbodiedEnv(ABC):
+    """A batch of ``num_envs`` environments stepped together as torch tensors on one device.
+
+    Contract (see ARCHITECTURE.md):
+
+    - ``reset(seed=None, options=None) -> (obs, info)``; ``obs`` is float32 ``[num_envs, D]``.
+    - ``step(action) -> (obs, reward, terminated, truncated, info)``; ``reward`` is float32
+      ``[num_envs]``, ``terminated`` / ``truncated`` are bool ``[num_envs]`` and kept apart.
+    - Finished envs reset inside ``step``; ``obs`` is then the first observation of the new
+      episode and ``info["final_obs"]`` holds, for every env, the observation the step
+      produced before any reset (equal to ``obs`` where nothing finished).
+    - ``info["rewards"]``: per-term weighted reward tensors ``[num_envs]`` summing to ``reward``.
+    - ``info["metrics"]``: per-env diagnostics ``[num_envs]``, ``success`` (bool) included.
+    - Actions outside ``single_action_space`` are clipped by the env, never rejected.
+
+    Every tensor lives on ``self.device``; nothing in ``step`` synchronises with the host.
+    Subclasses take keyword-only ``num_envs``, ``device`` and ``max_episode_steps`` (the time
+    limit after which ``truncated`` fires; ``make_env`` passes the registered one).
+    """
+
+    metadata: dict[str, Any] = {"render_modes": ["rgb_array"], "render_fps": 25}
+
+    num_envs: int
+    device: torch.device
+    single_observation_space: gym.spaces.Box
+    single_action_space: gym.spaces.Box
+    max_episode_steps: int | None = None
+
+    @property
+    def observation_space(self) -> gym.spaces.Box:
+        """Batched observation space ``[num_envs, D]``."""
+        return batch_box(self.single_observation_space, self.num_envs)
+
+    @property
+    def action_space(self) -> gym.spaces.Box:
+        """Batched action space ``[num_envs, A]``."""
+        return batch_box(self.single_action_space, self.num_envs)
+
+    @property
+    def obs_dim(self) -> int:
+        """Length of one flat observation vector."""
+        return int(np.prod(self.single_observation_space.shape))
+
+    @property
+    def action_dim(self) -> int:
+        """Length of one flat action vector."""
+        return int(np.prod(self.single_action_space.shape))
+
+    @abstractmethod
+    def reset(
+        self, *, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[torch.Tensor, dict[str, Any]]:
+        """Reset every env; a seed makes the whole batch reproducible."""
+
+    @abstractmethod
+    def step(self, action: torch.Tensor) -> StepResult:
+        """Advance every env by one control step (auto-resetting finished ones)."""
+
+    def render(self) -> np.ndarray:
+        """Return an RGB ``uint8`` frame ``[H, W, 3]`` of env 0 (headless)."""
+        raise NotImplementedError(f"{type(self).__name__} does not render")
+
+    def close(self) -> None:  # noqa: B027 - optional hook, no-op by default
+        """Release resources held by the env."""
+
+    def __enter__(self) -> EmbodiedEnv:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
