@@ -1,0 +1,222 @@
+"""The training loop: collect, update, log once per iteration, evaluate, checkpoint."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from embodichain_rl.algorithms import BaseAlgorithm
+from embodichain_rl.envs.base import EmbodiedEnv
+from embodichain_rl.trainer.checkpoint import capture_rng_state, save_checkpoint
+from embodichain_rl.trainer.episode_stats import EpisodeTracker
+from embodichain_rl.trainer.evaluator import EvalResult, Evaluator
+from embodichain_rl.trainer.loggers import LoggerGroup
+from embodichain_rl.trainer.progress import ProgressBar
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TrainerSettings:
+    """The loop's schedule; every count is in iterations (one rollout + one update)."""
+
+    iterations: int
+    """Training iterations to run (>= 1)."""
+    rollout_steps: int
+    """Env steps per env collected per iteration (T of the [T, N] rollout)."""
+    seed: int
+    """Seed of the training envs; evaluation uses ``seed + 10_000``."""
+    eval_freq: int = 0
+    """Evaluate every this many iterations (0: only at the end)."""
+    save_freq: int = 0
+    """Checkpoint every this many iterations (0: only at the end and the best)."""
+    log_dense: bool = False
+    """Also write per-step curves of every reward term and metric (read once per iteration)."""
+    progress_bar: bool = True
+    """Show a console progress bar (steps, SPS, return, success, ETA)."""
+
+
+@dataclass
+class TrainSummary:
+    """What ``summary.json`` records about a finished run."""
+
+    iterations: int
+    global_steps: int
+    wall_time_s: float
+    sps: float
+    eval_success_rate: float
+    eval_success_ci95: tuple[float, float]
+    eval_return_mean: float
+    eval_return_std: float
+    eval_episode_length: float
+    eval_episodes: int
+    best_eval_success_rate: float
+    best_checkpoint: str | None
+    last_checkpoint: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Trainer:
+    """Runs ``algorithm`` on ``env``; logs, evaluates on ``eval_env`` and checkpoints.
+
+    Nothing reads device tensors inside an iteration; statistics, losses and timing are
+    copied to the host once per iteration, after the update.
+    """
+
+    def __init__(
+        self,
+        *,
+        algorithm: BaseAlgorithm,
+        env: EmbodiedEnv,
+        eval_env: EmbodiedEnv,
+        settings: TrainerSettings,
+        run_dir: Path,
+        loggers: LoggerGroup,
+        config: dict[str, Any],
+    ) -> None:
+        if settings.iterations < 1 or settings.rollout_steps < 1:
+            raise ValueError("iterations and rollout_steps must be >= 1")
+        self.algorithm = algorithm
+        self.env = env
+        self.settings = settings
+        self.run_dir = run_dir
+        self.checkpoint_dir = run_dir / "checkpoints"
+        self.loggers = loggers
+        self.config = config
+        self.evaluator = Evaluator(env=eval_env, seed=settings.seed + 10_000)
+        self.tracker = EpisodeTracker(
+            num_envs=env.num_envs, device=algorithm.device, dense=settings.log_dense
+        )
+        self.iteration = 0
+        self.global_step = 0
+        self.best_success = -math.inf
+        self.best_checkpoint: Path | None = None
+
+    @property
+    def steps_per_iteration(self) -> int:
+        """Env steps (all envs together) collected per iteration."""
+        return self.settings.rollout_steps * self.env.num_envs
+
+    def train(self) -> TrainSummary:
+        """Run every iteration, then a final evaluation and checkpoint."""
+        settings = self.settings
+        env = self.env
+        self.algorithm.initialize_buffer(
+            settings.rollout_steps, env.num_envs, env.obs_dim, env.action_dim
+        )
+        obs, _ = env.reset(seed=settings.seed)
+        progress = ProgressBar(
+            total_steps=settings.iterations * self.steps_per_iteration,
+            enabled=settings.progress_bar,
+        )
+        start = time.perf_counter()
+        last_eval: EvalResult | None = None
+        try:
+            for _ in range(settings.iterations):
+                iteration_start = time.perf_counter()
+                obs = self.algorithm.collect_rollout(env, obs, on_step=self.tracker.on_step)
+                rollout_done = time.perf_counter()
+                losses = self.algorithm.update()
+                self.iteration += 1
+                step_before = self.global_step
+                self.global_step += self.steps_per_iteration
+                scalars = self._iteration_scalars(losses, iteration_start, rollout_done)
+                self.loggers.log_scalars(scalars, self.global_step)
+                progress.update(self.steps_per_iteration, scalars)
+                self._log_dense(step_before)
+                if settings.eval_freq and self.iteration % settings.eval_freq == 0:
+                    last_eval = self._evaluate()
+                if settings.save_freq and self.iteration % settings.save_freq == 0:
+                    self._save(f"iter_{self.iteration:06d}.pt")
+        finally:
+            progress.close()
+        wall = time.perf_counter() - start
+        if last_eval is None or settings.eval_freq == 0 or self.iteration % settings.eval_freq:
+            last_eval = self._evaluate()
+        last_path = self._save("last.pt")
+        summary = self._summary(last_eval, wall, last_path)
+        (self.run_dir / "summary.json").write_text(json.dumps(summary.__dict__, indent=2))
+        return summary
+
+    def _iteration_scalars(
+        self, losses: dict[str, torch.Tensor], iteration_start: float, rollout_done: float
+    ) -> dict[str, float]:
+        names = list(losses)
+        values = torch.stack([losses[k].detach().float().reshape(()) for k in names]).cpu()
+        now = time.perf_counter()
+        scalars = {f"train/{k}": v for k, v in zip(names, values.tolist(), strict=True)}
+        episode_stats, self._dense_rows = self.tracker.read()
+        scalars.update(episode_stats)
+        elapsed = max(now - iteration_start, 1e-9)
+        scalars["charts/SPS"] = self.steps_per_iteration / elapsed
+        scalars["charts/rollout_SPS"] = self.steps_per_iteration / max(
+            rollout_done - iteration_start, 1e-9
+        )
+        scalars["charts/iteration"] = float(self.iteration)
+        for key, value in scalars.items():
+            if key.startswith("train/") and not math.isfinite(value):
+                raise FloatingPointError(
+                    f"non-finite {key}={value} at iteration {self.iteration}: training diverged"
+                )
+        return scalars
+
+    def _log_dense(self, step_before: int) -> None:
+        num_envs = self.env.num_envs
+        for t, row in enumerate(self._dense_rows):
+            self.loggers.log_scalars(
+                {f"dense/{k}": v for k, v in row.items()}, step_before + (t + 1) * num_envs
+            )
+
+    def _evaluate(self) -> EvalResult:
+        result = self.evaluator.evaluate(self.algorithm.policy)
+        self.loggers.log_scalars(result.as_scalars(), self.global_step)
+        log.info(
+            "eval @ %d steps: success %.3f, return %.2f ± %.2f over %d episodes",
+            self.global_step,
+            result.success_rate,
+            result.return_mean,
+            result.return_std,
+            result.episodes,
+        )
+        if result.success_rate > self.best_success:
+            self.best_success = result.success_rate
+            self.best_checkpoint = self._save("best.pt", eval_result=result)
+        return result
+
+    def _save(self, name: str, eval_result: EvalResult | None = None) -> Path:
+        payload: dict[str, Any] = {
+            "iteration": self.iteration,
+            "global_step": self.global_step,
+            "policy": self.algorithm.policy.state_dict(),
+            "algorithm": self.algorithm.state_dict(),
+            "rng": capture_rng_state(),
+            "best_eval_success_rate": self.best_success,
+            "config": self.config,
+        }
+        if eval_result is not None:
+            payload["eval"] = eval_result.__dict__
+        return save_checkpoint(self.checkpoint_dir / name, payload)
+
+    def _summary(self, result: EvalResult, wall: float, last_path: Path) -> TrainSummary:
+        return TrainSummary(
+            iterations=self.iteration,
+            global_steps=self.global_step,
+            wall_time_s=wall,
+            sps=self.global_step / max(wall, 1e-9),
+            eval_success_rate=result.success_rate,
+            eval_success_ci95=Evaluator.success_interval(result),
+            eval_return_mean=result.return_mean,
+            eval_return_std=result.return_std,
+            eval_episode_length=result.length_mean,
+            eval_episodes=result.episodes,
+            best_eval_success_rate=self.best_success,
+            best_checkpoint=str(self.best_checkpoint) if self.best_checkpoint else None,
+            last_checkpoint=str(last_path),
+        )
