@@ -1,0 +1,45 @@
+"""The ``runtime`` section: everything about a run that is not env, policy or algorithm."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RuntimeConfig:
+    """Run-level settings (the EmbodiChain ``runtime`` keys plus a few of ours)."""
+
+    exp_name: str = "push_cube_ppo"
+    """Experiment name; prefixes the output directory ``outputs/<exp_name>_<timestamp>``."""
+    seed: int = 42
+    """Seed of torch, the training envs (seed) and the eval envs (seed + 10000); >= 0."""
+    cuda: bool = True
+    """Use the GPU when one is available (falls back to CPU with a warning)."""
+    device: str = "auto"
+    """Explicit device (``cpu``, ``cuda``, ``cuda:1``) or ``auto`` to follow ``cuda``."""
+    headless: bool = True
+    """Run without any window (rendering is always offscreen here); kept for EmbodiChain."""
+    iterations: int = 100
+    """Training iterations (one rollout + one update each); >= 1."""
+    rollout_steps: int = 32
+    """Env steps per env per iteration (the rollout length T); >= 1."""
+    eval_freq: int = 10
+    """Evaluate every this many iterations; 0 evaluates only at the end."""
+    eval_envs: int = 64
+    """Eval episodes per evaluation: one complete episode in each of this many eval envs."""
+    save_freq: int = 50
+    """Checkpoint every this many iterations; 0 keeps only last.pt and best.pt."""
+    use_wandb: bool = False
+    """Also log to Weights & Biases."""
+    wandb_project_name: str = "embodichain-push_cube"
+    """Weights & Biases project."""
+    wandb_mode: str = "online"
+    """Weights & Biases mode: online, offline (no account needed) or disabled."""
+    log_dense: bool = False
+    """Also write per-step curves of every reward term and metric (read once per iteration)."""
+    progress_bar: bool = True
+    """Show a console progress bar."""
+    torch_threads: int = 0
+    """CPU threads for torch (0: torch's default, all cores)."""
+    imports: list[str] = field(default_factory=list)
+    """Python modules imported before building, to register user envs/policies/algorithms."""

@@ -1,0 +1,102 @@
+"""Typed schemas of the composed training config, registered in Hydra's ConfigStore.
+
+Each group option has a dataclass here (``_target_`` plus the component's own config
+class); the values live in the YAML presets under ``conf/``. Schemas are stored under a
+separate ``schema/<group>`` group so they never show up as selectable options.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from hydra.core.config_store import ConfigStore
+from omegaconf import MISSING
+
+from embodichain_rl.algorithms.ppo import PPOConfig
+from embodichain_rl.config.runtime import RuntimeConfig
+from embodichain_rl.envs.push_cube.config import PushCubeConfig
+from embodichain_rl.policies.actor_critic import NetworkConfig
+
+
+@dataclass
+class PushCubeEnvConfig(PushCubeConfig):
+    """``env=push_cube``: the built-in batched PushCube task."""
+
+    _target_: str = "embodichain_rl.envs.make_env"
+    env_id: str = "PushCubeRL"
+    """Registered env id (``@register_env``)."""
+    num_envs: int = 256
+    """Parallel training envs on the run's device (>= 1)."""
+    max_episode_steps: int = 100
+    """Episode time limit in control steps (EmbodiChain's ``episode_length``); >= 1."""
+
+
+@dataclass
+class GymEnvConfig:
+    """``env=gym``: any Gymnasium id, vectorised by Gymnasium and bridged to torch."""
+
+    _target_: str = "embodichain_rl.envs.gym_adapter.GymnasiumEnv"
+    gym_id: str = "Pendulum-v1"
+    """Gymnasium id passed to ``gymnasium.make_vec``."""
+    num_envs: int = 16
+    """Parallel envs (>= 1)."""
+    max_episode_steps: int | None = None
+    """Time limit override (null: the id's registered limit)."""
+    vectorization: str = "sync"
+    """Gymnasium vectorisation: sync (one process) or async (one process per env)."""
+    env_kwargs: dict[str, Any] = field(default_factory=dict)
+    """Extra keyword arguments for the Gymnasium env constructor."""
+
+
+@dataclass
+class ActorCriticConfig:
+    """``policy=actor_critic``: Gaussian MLP actor and MLP critic."""
+
+    _target_: str = "embodichain_rl.policies.ActorCritic"
+    actor: NetworkConfig = field(default_factory=NetworkConfig)
+    """Actor network (type, hidden_sizes, activation)."""
+    critic: NetworkConfig = field(default_factory=NetworkConfig)
+    """Critic network (type, hidden_sizes, activation)."""
+    init_log_std: float = 0.0
+    """Initial log standard deviation of every action dimension."""
+    normalize_obs: bool = False
+    """Normalise observations with running mean/variance statistics saved with the policy."""
+    clip_obs: float = 10.0
+    """Clip normalised observations to ±clip_obs (> 0)."""
+    obs_norm_eps: float = 1e-8
+    """Variance floor of the observation normaliser (> 0)."""
+
+
+@dataclass
+class PPOAlgorithmConfig(PPOConfig):
+    """``algorithm=ppo``: PPO-clip with GAE."""
+
+    _target_: str = "embodichain_rl.algorithms.PPO"
+
+
+@dataclass
+class TrainConfig:
+    """The whole training config: ``runtime`` plus one option of each group."""
+
+    runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
+    env: Any = MISSING
+    policy: Any = MISSING
+    algorithm: Any = MISSING
+
+
+GROUP_SCHEMAS: dict[str, dict[str, type]] = {
+    "env": {"push_cube": PushCubeEnvConfig, "gym": GymEnvConfig},
+    "policy": {"actor_critic": ActorCriticConfig},
+    "algorithm": {"ppo": PPOAlgorithmConfig},
+}
+"""Schema of every group option, by group and option name."""
+
+
+def register_configs() -> None:
+    """Store the schemas in Hydra's ConfigStore (idempotent)."""
+    store = ConfigStore.instance()
+    store.store(name="train_schema", node=TrainConfig)
+    for group, options in GROUP_SCHEMAS.items():
+        for name, schema in options.items():
+            store.store(group=f"schema/{group}", name=name, node=schema, package=group)

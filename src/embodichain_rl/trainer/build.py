@@ -1,0 +1,51 @@
+"""The one place that turns a composed config into env, policy and algorithm objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from hydra.utils import instantiate
+from omegaconf import DictConfig
+
+from embodichain_rl.algorithms import BaseAlgorithm
+from embodichain_rl.envs.base import EmbodiedEnv
+from embodichain_rl.policies import Policy
+
+
+@dataclass
+class Components:
+    """Everything a training run needs, built on one device."""
+
+    env: EmbodiedEnv
+    eval_env: EmbodiedEnv
+    policy: Policy
+    algorithm: BaseAlgorithm
+
+
+def build_env(env_cfg: DictConfig, *, device: torch.device, num_envs: int | None = None) -> Any:
+    """Instantiate an env config on ``device`` (optionally with another ``num_envs``)."""
+    overrides: dict[str, Any] = {"device": str(device)}
+    if num_envs is not None:
+        overrides["num_envs"] = num_envs
+    return instantiate(env_cfg, _convert_="all", **overrides)
+
+
+def build_components(cfg: DictConfig, device: torch.device) -> Components:
+    """Build training env, eval env, policy and algorithm; runtime-only values (dims,
+    device, iteration count) are passed here rather than interpolated in the config."""
+    env = build_env(cfg.env, device=device)
+    eval_env = build_env(cfg.env, device=device, num_envs=cfg.runtime.eval_envs)
+    policy = instantiate(
+        cfg.policy, obs_dim=env.obs_dim, action_dim=env.action_dim, _convert_="all"
+    ).to(device)
+    algorithm = instantiate(
+        cfg.algorithm,
+        policy=policy,
+        device=device,
+        total_updates=cfg.runtime.iterations,
+        seed=cfg.runtime.seed,
+        _convert_="all",
+    )
+    return Components(env=env, eval_env=eval_env, policy=policy, algorithm=algorithm)

@@ -1,0 +1,112 @@
+"""``run(cfg, run_dir)``: the whole training job behind ``embodichain-train``."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import random
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from omegaconf import DictConfig, OmegaConf
+
+from embodichain_rl.config.validation import validate_config
+from embodichain_rl.trainer.build import build_components
+from embodichain_rl.trainer.loggers import LoggerGroup, MetricLogger, TensorBoardLogger, WandbLogger
+from embodichain_rl.trainer.trainer import Trainer, TrainerSettings, TrainSummary
+from embodichain_rl.utils.device import resolve_device
+
+log = logging.getLogger(__name__)
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and torch (all devices)."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def import_user_modules(modules: list[str]) -> None:
+    """Import modules that register user envs, policies or algorithms."""
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except ImportError as error:
+            raise ImportError(f"runtime.imports: cannot import {name!r}: {error}") from error
+
+
+def _make_loggers(cfg: DictConfig, run_dir: Path, resolved: dict[str, Any]) -> LoggerGroup:
+    sinks: list[MetricLogger] = [TensorBoardLogger(run_dir / "logs")]
+    runtime = cfg.runtime
+    if runtime.use_wandb:
+        sinks.append(
+            WandbLogger(
+                project=runtime.wandb_project_name,
+                run_name=run_dir.name,
+                run_dir=run_dir,
+                config=resolved,
+                mode=runtime.wandb_mode,
+            )
+        )
+    return LoggerGroup(sinks)
+
+
+def run(cfg: DictConfig, run_dir: Path) -> TrainSummary:
+    """Validate ``cfg``, build every component on the run's device, train, and write
+    ``logs/``, ``checkpoints/`` and ``summary.json`` under ``run_dir``."""
+    import_user_modules(list(cfg.runtime.imports))
+    validate_config(cfg)
+    runtime = cfg.runtime
+    if runtime.torch_threads > 0:
+        torch.set_num_threads(runtime.torch_threads)
+    device = resolve_device(runtime.device, cuda=runtime.cuda)
+    seed_everything(runtime.seed)
+    resolved = OmegaConf.to_container(cfg, resolve=True)
+    assert isinstance(resolved, dict)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    components = build_components(cfg, device)
+    log.info(
+        "training %s on %s: %d envs x %d steps per iteration, %d iterations -> %s",
+        runtime.exp_name,
+        device,
+        components.env.num_envs,
+        runtime.rollout_steps,
+        runtime.iterations,
+        run_dir,
+    )
+    loggers = _make_loggers(cfg, run_dir, resolved)
+    settings = TrainerSettings(
+        iterations=runtime.iterations,
+        rollout_steps=runtime.rollout_steps,
+        seed=runtime.seed,
+        eval_freq=runtime.eval_freq,
+        save_freq=runtime.save_freq,
+        log_dense=runtime.log_dense,
+        progress_bar=runtime.progress_bar,
+    )
+    trainer = Trainer(
+        algorithm=components.algorithm,
+        env=components.env,
+        eval_env=components.eval_env,
+        settings=settings,
+        run_dir=run_dir,
+        loggers=loggers,
+        config=resolved,
+    )
+    try:
+        summary = trainer.train()
+    finally:
+        loggers.close()
+        components.env.close()
+        components.eval_env.close()
+    log.info(
+        "done: %d steps in %.1f s (%.0f SPS); eval success %.3f, return %.2f",
+        summary.global_steps,
+        summary.wall_time_s,
+        summary.sps,
+        summary.eval_success_rate,
+        summary.eval_return_mean,
+    )
+    return summary

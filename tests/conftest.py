@@ -1,0 +1,29 @@
+"""Shared fixtures: Hydra composition of the shipped configs."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+
+import pytest
+from hydra import compose, initialize_config_module
+from omegaconf import DictConfig
+
+from embodichain_rl.config import register_configs
+
+os.environ.setdefault("WANDB_MODE", "offline")
+os.environ.setdefault("WANDB_SILENT", "true")
+
+ComposeFn = Callable[..., DictConfig]
+
+
+@pytest.fixture
+def compose_train() -> Iterator[ComposeFn]:
+    """Compose ``train.yaml`` from the installed package with the given overrides."""
+    register_configs()
+    with initialize_config_module(config_module="embodichain_rl.conf", version_base="1.3"):
+
+        def _compose(*overrides: str) -> DictConfig:
+            return compose(config_name="train", overrides=list(overrides))
+
+        yield _compose
