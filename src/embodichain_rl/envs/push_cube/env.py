@@ -1,0 +1,278 @@
+"""``PushCubeEnv``: a UR10 pushes a cube to a goal disc, batched in pure PyTorch."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+import torch
+
+from embodichain_rl.envs.base import EmbodiedEnv, StepResult
+from embodichain_rl.envs.push_cube import random as prng
+from embodichain_rl.envs.push_cube.config import PushCubeConfig
+from embodichain_rl.envs.push_cube.contact import ContactParams, footprint, substep, top_clearance
+from embodichain_rl.envs.push_cube.kinematics import tcp_position
+from embodichain_rl.envs.push_cube.observations import ObservationLayout, build_observation
+from embodichain_rl.envs.push_cube.render import render_frame
+from embodichain_rl.envs.push_cube.rewards import reward_terms
+from embodichain_rl.envs.registry import register_env
+
+logger = logging.getLogger(__name__)
+
+# Fractions of the commanded joint step tried, largest first, when the full step would put the
+# TCP into the table or the cube top; the last (0) always holds.
+JOINT_STEP_FRACTIONS = (1.0, 0.8, 0.6, 0.4, 0.25, 0.12, 0.05, 0.0)
+# Uniform draws per reset: cube x, y, yaw, goal angle, goal distance, six joint noises.
+NUM_RESET_DRAWS = 11
+
+
+@register_env("PushCubeRL", max_episode_steps=100)
+class PushCubeEnv(EmbodiedEnv):
+    """Push a cube into a goal disc on a table with a UR10's spherical tool tip.
+
+    See ``docs/push_cube.md`` for observations, actions, rewards and mechanics. Keyword-only:
+    ``num_envs``, ``device``, ``max_episode_steps``, ``cfg`` (a :class:`PushCubeConfig`) and any
+    config field as an override.
+    """
+
+    def __init__(
+        self,
+        *,
+        num_envs: int = 1,
+        device: str | torch.device = "cpu",
+        max_episode_steps: int | None = 100,
+        cfg: PushCubeConfig | None = None,
+        **overrides: Any,
+    ) -> None:
+        self.cfg = (cfg if cfg is not None else PushCubeConfig()).replace(**overrides)
+        self.num_envs = int(num_envs)
+        self.device = torch.device(device)
+        self.max_episode_steps = max_episode_steps
+        self.joint_mode = self.cfg.control_mode == "joint_delta_pos"
+        self.layout = ObservationLayout.for_mode(self.cfg.control_mode)
+        self.single_observation_space = gym.spaces.Box(
+            -np.inf, np.inf, (self.layout.dim,), dtype=np.float32
+        )
+        action_dim = 6 if self.joint_mode else 3
+        self.single_action_space = gym.spaces.Box(-1.0, 1.0, (action_dim,), dtype=np.float32)
+        cfg = self.cfg
+        self.params = ContactParams.build(
+            half=cfg.cube_half_size,
+            radius=cfg.tcp_radius,
+            mass=cfg.cube_mass,
+            mu_table=cfg.table_friction,
+            mu_pusher=cfg.pusher_friction,
+            gravity=cfg.gravity,
+            dt=cfg.control_dt / cfg.sim_substeps,
+        )
+        self._build_constants()
+        self._seed_key = self._hash_seed(int(torch.randint(0, 2**31 - 1, ()).item()))
+        self._episode = torch.zeros(self.num_envs, dtype=torch.int64, device=self.device)
+        self._load(self._sample(self._episode))
+        self.elapsed = torch.zeros(self.num_envs, dtype=torch.int64, device=self.device)
+        logger.debug("PushCubeEnv: %d envs on %s, %s", self.num_envs, self.device, cfg.control_mode)
+
+    def _build_constants(self) -> None:
+        dev, cfg = self.device, self.cfg
+        f32 = torch.float32
+        self._env_index = torch.arange(self.num_envs, dtype=torch.int64, device=dev)
+        self._q_low = torch.tensor(cfg.joint_lower, dtype=f32, device=dev)
+        self._q_high = torch.tensor(cfg.joint_upper, dtype=f32, device=dev)
+        self._q_init = torch.tensor(cfg.init_qpos, dtype=f32, device=dev)
+        self._fractions = torch.tensor(JOINT_STEP_FRACTIONS, dtype=f32, device=dev)
+        self._ws_low = torch.tensor(cfg.ee_workspace_low, dtype=f32, device=dev)
+        self._ws_low[2] = max(cfg.ee_workspace_low[2], cfg.tcp_radius)
+        self._ws_high = torch.tensor(cfg.ee_workspace_high, dtype=f32, device=dev)
+        self._zero3 = torch.zeros(self.num_envs, 3, dtype=f32, device=dev)
+        self._zero6 = torch.zeros(self.num_envs, 6, dtype=f32, device=dev)
+
+    def _hash_seed(self, seed: int) -> torch.Tensor:
+        lo = torch.tensor(seed & 0xFFFFFFFF, dtype=torch.int64, device=self.device)
+        hi = torch.tensor((seed >> 32) & 0xFFFFFFFF, dtype=torch.int64, device=self.device)
+        return prng.mix32(prng.mix32(lo) ^ hi)
+
+    # ----------------------------------------------------------------------------- resets
+    def _sample(self, episode: torch.Tensor) -> dict[str, torch.Tensor]:
+        """Fresh initial states of every env for the given per-env episode counters."""
+        cfg = self.cfg
+        u = prng.uniform(self._seed_key, self._env_index, episode, NUM_RESET_DRAWS)
+        cx = prng.scale(u[:, 0], *cfg.cube_x_range)
+        cy = prng.scale(u[:, 1], *cfg.cube_y_range)
+        yaw = prng.scale(u[:, 2], *cfg.cube_yaw_range)
+        bearing = torch.atan2(cy, cx) + prng.scale(u[:, 3], *cfg.goal_angle_range)
+        reach = prng.scale(u[:, 4], *cfg.goal_distance_range)
+        goal = torch.stack((cx + reach * torch.cos(bearing), cy + reach * torch.sin(bearing)), -1)
+        noise = (2.0 * u[:, 5:] - 1.0) * cfg.init_qpos_noise
+        q = torch.maximum(torch.minimum(self._q_init + noise, self._q_high), self._q_low)
+        return {
+            "q": q,
+            "tcp": tcp_position(q, cfg.tool_offset),
+            "cube": torch.stack((cx, cy, yaw), -1),
+            "goal": goal,
+            "distance": reach,
+        }
+
+    def _load(self, fresh: dict[str, torch.Tensor]) -> None:
+        self.qpos = fresh["q"]
+        self.qvel = self._zero6.clone()
+        self.tcp = fresh["tcp"]
+        self.cube = fresh["cube"]
+        self.cube_vel = self._zero3.clone()
+        self.goal = fresh["goal"]
+        self.prev_distance = fresh["distance"]
+
+    def reset(
+        self, *, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[torch.Tensor, dict[str, Any]]:
+        """Reset every env; ``seed`` restarts the per-env episode counters, else they advance."""
+        with torch.no_grad():
+            if seed is not None:
+                self._seed_key = self._hash_seed(int(seed))
+                self._episode.zero_()
+            else:
+                self._episode += 1
+            self._load(self._sample(self._episode))
+            self.elapsed.zero_()
+            return self._observe(), {}
+
+    # ------------------------------------------------------------------------------ step
+    def _joint_command(self, action: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """New joints and TCP: the largest tried fraction of the step that stays feasible."""
+        cfg = self.cfg
+        delta = (action * cfg.action_scale).clamp(-cfg.joint_limits, cfg.joint_limits)
+        target = torch.maximum(torch.minimum(self.qpos + delta, self._q_high), self._q_low)
+        delta = target - self.qpos
+        k = self._fractions.shape[0]
+        cand = self.qpos[:, None, :] + self._fractions[None, :, None] * delta[:, None, :]
+        tcp = tcp_position(cand, cfg.tool_offset)
+        flat = tcp.reshape(-1, 3)
+        geo = footprint(flat[:, :2], self.cube.repeat_interleave(k, dim=0), self.params)
+        above = (self.tcp[:, 2] >= 2.0 * cfg.cube_half_size).repeat_interleave(k)
+        ok = (flat[:, 2] >= top_clearance(geo, above, self.params) - 1e-6).view(-1, k)
+        ok[:, -1] = True
+        pick = ok.to(torch.uint8).argmax(dim=1)
+        q_new = cand.gather(1, pick[:, None, None].expand(-1, 1, 6))[:, 0]
+        tcp_new = tcp.gather(1, pick[:, None, None].expand(-1, 1, 3))[:, 0]
+        return q_new, tcp_new
+
+    def step(self, action: torch.Tensor) -> StepResult:
+        """Advance every env one control step; finished envs auto-reset (see the base class)."""
+        with torch.no_grad():
+            return self._step(action)
+
+    def _step(self, action: torch.Tensor) -> StepResult:
+        cfg = self.cfg
+        action = torch.as_tensor(action, dtype=torch.float32, device=self.device).clamp(-1.0, 1.0)
+        start = self.tcp
+        if self.joint_mode:
+            q_new, target = self._joint_command(action)
+            scaled_norm = (q_new - self.qpos).norm(dim=-1)
+        else:
+            target = torch.maximum(
+                torch.minimum(start + action * cfg.action_scale_ee, self._ws_high), self._ws_low
+            )
+            scaled_norm = (action * cfg.action_scale_ee).norm(dim=-1)
+        cube, vel, tcp = self.cube, self.cube_vel, start
+        for i in range(1, cfg.sim_substeps + 1):
+            waypoint = torch.lerp(start, target, i / cfg.sim_substeps)
+            cube, vel, tcp = substep(cube, vel, tcp, waypoint, self.params)
+        if self.joint_mode:
+            self.qvel = (q_new - self.qpos) / cfg.control_dt
+            self.qpos = q_new
+            tcp = target
+        self.tcp, self.cube, self.cube_vel = tcp, cube, vel
+        self.elapsed = self.elapsed + 1
+
+        distance = (cube[:, :2] - self.goal).norm(dim=-1)
+        success = distance < cfg.success_threshold
+        fell = (
+            (cube[:, 0] < cfg.table_x_range[0])
+            | (cube[:, 0] > cfg.table_x_range[1])
+            | (cube[:, 1] < cfg.table_y_range[0])
+            | (cube[:, 1] > cfg.table_y_range[1])
+        )
+        terminated = fell | success if cfg.terminate_on_success else fell
+        if self.max_episode_steps is None:
+            truncated = torch.zeros_like(terminated)
+        else:
+            truncated = (self.elapsed >= self.max_episode_steps) & ~terminated
+        rewards = reward_terms(
+            tcp=tcp,
+            cube=cube,
+            goal=self.goal,
+            prev_distance=self.prev_distance,
+            distance=distance,
+            scaled_action_norm=scaled_norm,
+            success=success,
+            cfg=cfg,
+        )
+        reward = torch.stack(list(rewards.values())).sum(0)
+        metrics = {
+            "success": success,
+            "fell": fell,
+            "distance_to_goal": distance,
+            "tcp_to_cube": (tcp[:, :2] - cube[:, :2])
+            .norm(dim=-1)
+            .hypot(tcp[:, 2] - cfg.cube_half_size),
+            "cube_speed": vel[:, :2].norm(dim=-1),
+            "elapsed_steps": self.elapsed.clone(),
+        }
+        final_obs = self._observe()
+        self.prev_distance = distance
+        self._auto_reset(terminated | truncated)
+        info = {"final_obs": final_obs, "rewards": rewards, "metrics": metrics}
+        return self._observe(), reward, terminated, truncated, info
+
+    def _auto_reset(self, done: torch.Tensor) -> None:
+        """Swap fresh initial states into finished envs with ``torch.where`` (no host sync)."""
+        self._episode = self._episode + done.to(torch.int64)
+        fresh = self._sample(self._episode)
+        col = done[:, None]
+        self.qpos = torch.where(col, fresh["q"], self.qpos)
+        self.qvel = torch.where(col, 0.0, self.qvel)
+        self.tcp = torch.where(col, fresh["tcp"], self.tcp)
+        self.cube = torch.where(col, fresh["cube"], self.cube)
+        self.cube_vel = torch.where(col, 0.0, self.cube_vel)
+        self.goal = torch.where(col, fresh["goal"], self.goal)
+        self.prev_distance = torch.where(done, fresh["distance"], self.prev_distance)
+        self.elapsed = torch.where(done, 0, self.elapsed)
+
+    def _observe(self) -> torch.Tensor:
+        return build_observation(
+            tcp=self.tcp,
+            cube=self.cube,
+            cube_vel=self.cube_vel,
+            goal=self.goal,
+            half=self.cfg.cube_half_size,
+            qpos=self.qpos if self.joint_mode else None,
+            qvel=self.qvel if self.joint_mode else None,
+        )
+
+    # ---------------------------------------------------------------------------- output
+    def render(self, env_index: int = 0) -> np.ndarray:
+        """Top-down RGB ``uint8 [H, W, 3]`` frame of one env (headless, numpy/PIL only)."""
+        i = int(env_index)
+        return render_frame(
+            cfg=self.cfg,
+            qpos=self.qpos[i].detach().cpu() if self.joint_mode else None,
+            tcp=self.tcp[i].detach().cpu(),
+            cube=self.cube[i].detach().cpu(),
+            goal=self.goal[i].detach().cpu(),
+        )
+
+    def close(self) -> None:
+        """Nothing to release: the env is plain tensors."""
+
+    @property
+    def episode_counters(self) -> torch.Tensor:
+        """Per-env count of episodes started since the last seeded reset."""
+        return self._episode
+
+    def __repr__(self) -> str:
+        return (
+            f"PushCubeEnv(num_envs={self.num_envs}, device={self.device}, "
+            f"control_mode={self.cfg.control_mode!r}, "
+            f"obs_dim={self.layout.dim})"
+        )
