@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -12,6 +13,8 @@ import gymnasium as gym
 from embodichain_rl.envs.base import EmbodiedEnv
 
 EnvT = TypeVar("EnvT", bound=type[EmbodiedEnv])
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -55,13 +58,30 @@ def register_env(
     return decorator
 
 
+_SINGLE_ENTRY_POINT = "embodichain_rl.envs.gym_export:make_single_gym_env"
+_VECTOR_ENTRY_POINT = "embodichain_rl.envs.gym_export:make_vector_gym_env"
+
+
 def _register_with_gymnasium(env_id: str, max_episode_steps: int | None) -> None:
-    if env_id in gym.registry:
+    """Point Gymnasium's ``env_id`` at the bridges in ``gym_export`` (replacing any earlier one).
+
+    The limit is recorded in Gymnasium's spec so ``gymnasium.spec(env_id).max_episode_steps``
+    reports it; ``make_vec`` passes it to the env, ``make`` wraps its ``TimeLimit`` with it
+    around an env truncating itself at the same step (see ``gym_export``).
+    """
+    previous = gym.registry.get(env_id)
+    if previous is not None:
+        if previous.entry_point != _SINGLE_ENTRY_POINT:
+            logger.warning(
+                "env id %r replaces Gymnasium's own registration (entry point %s)",
+                env_id,
+                previous.entry_point,
+            )
         del gym.registry[env_id]
     gym.register(
         id=env_id,
-        entry_point="embodichain_rl.envs.gym_export:make_single_gym_env",
-        vector_entry_point="embodichain_rl.envs.gym_export:make_vector_gym_env",
+        entry_point=_SINGLE_ENTRY_POINT,
+        vector_entry_point=_VECTOR_ENTRY_POINT,
         kwargs={"env_id": env_id},
         max_episode_steps=max_episode_steps,
     )

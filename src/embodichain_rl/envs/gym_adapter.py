@@ -1,0 +1,193 @@
+"""Gymnasium -> embodichain_rl: run any Gymnasium id behind the batched torch contract.
+
+``GymnasiumEnv`` is not a registered id; a Hydra env config names it directly::
+
+    _target_: embodichain_rl.envs.gym_adapter.GymnasiumEnv
+    gym_id: Pendulum-v1
+    num_envs: 8
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+from typing import Any, Literal
+
+import gymnasium as gym
+import numpy as np
+import torch
+from gymnasium.vector import AsyncVectorEnv, AutoresetMode, SyncVectorEnv
+
+from embodichain_rl.envs.base import EmbodiedEnv, StepResult
+
+logger = logging.getLogger(__name__)
+
+SUCCESS_KEYS = ("is_success", "success")
+"""Info keys read, in this order, as the wrapped env's own success flag."""
+
+
+class GymnasiumEnv(EmbodiedEnv):
+    """``num_envs`` copies of a Gymnasium env, vectorised by Gymnasium, seen as torch tensors.
+
+    - Observations: the single observation space must be a ``Box``; it is flattened, so
+      ``obs`` is float32 ``[num_envs, D]`` on ``device``. Other spaces raise ``ValueError``.
+    - Actions, ``Box`` space: a float tensor ``[num_envs, A]`` (``A`` the flattened action
+      size), reshaped to the env's action shape and clipped to its bounds.
+    - Actions, ``Discrete`` space: an integer tensor ``[num_envs]`` (``[num_envs, 1]`` is
+      accepted too), clipped to ``[start, start + n - 1]``; ``single_action_space`` is then
+      the ``Discrete`` space itself and ``action_space`` Gymnasium's batched ``MultiDiscrete``.
+    - Episodes end through the wrapped env's own ``terminated`` and its ``TimeLimit``
+      (``max_episode_steps``, or the id's registered limit when ``None``); finished envs reset in
+      the same step (``AutoresetMode.SAME_STEP``) and ``info["final_obs"]`` holds their true
+      last observation (equal to ``obs`` for the others).
+    - ``info["rewards"] = {"env": reward}``; ``info["metrics"]["success"]`` is the wrapped
+      env's ``is_success`` (or ``success``) info, read from its final info on the step an
+      episode ends. Where the env reports neither, success is ``False``: it is never inferred
+      from rewards or termination.
+    - ``reset(seed=s)`` seeds env ``i`` with ``s + i``.
+    - ``render()`` returns env 0's frame; pass ``env_kwargs={"render_mode": "rgb_array"}``.
+    """
+
+    def __init__(
+        self,
+        *,
+        gym_id: str,
+        num_envs: int = 1,
+        device: str | torch.device = "cpu",
+        max_episode_steps: int | None = None,
+        vectorization: Literal["sync", "async"] = "sync",
+        env_kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        if num_envs < 1:
+            raise ValueError(f"num_envs must be >= 1, got {num_envs}")
+        if vectorization not in ("sync", "async"):
+            raise ValueError(f"vectorization must be 'sync' or 'async', got {vectorization!r}")
+        self.gym_id = gym_id
+        self.num_envs = num_envs
+        self.device = torch.device(device)
+        limit = max_episode_steps
+        if limit is None:
+            limit = gym.spec(gym_id).max_episode_steps
+        self.max_episode_steps = limit
+
+        make_one = partial(gym.make, gym_id, max_episode_steps=limit, **(env_kwargs or {}))
+        vector_class = SyncVectorEnv if vectorization == "sync" else AsyncVectorEnv
+        self._vec: gym.vector.VectorEnv = vector_class(
+            [make_one] * num_envs, autoreset_mode=AutoresetMode.SAME_STEP
+        )
+        try:
+            self._set_spaces()
+        except ValueError:
+            self._vec.close()
+            raise
+        logger.debug(
+            "GymnasiumEnv %s: %d %s envs, obs dim %d, time limit %s",
+            gym_id,
+            num_envs,
+            vectorization,
+            self.obs_dim,
+            limit,
+        )
+
+    def _set_spaces(self) -> None:
+        obs_space = self._vec.single_observation_space
+        if not isinstance(obs_space, gym.spaces.Box):
+            raise ValueError(
+                f"GymnasiumEnv needs a Box observation space, but {self.gym_id!r} has {obs_space}"
+            )
+        flat = gym.spaces.flatten_space(obs_space)
+        self.single_observation_space = gym.spaces.Box(
+            low=flat.low.astype(np.float32), high=flat.high.astype(np.float32), dtype=np.float32
+        )
+        act_space = self._vec.single_action_space
+        if isinstance(act_space, gym.spaces.Box):
+            self._env_action_space: gym.spaces.Box | gym.spaces.Discrete = act_space
+            self.single_action_space = gym.spaces.flatten_space(act_space)
+        elif isinstance(act_space, gym.spaces.Discrete):
+            self._env_action_space = act_space
+            self.single_action_space = act_space  # type: ignore[assignment]
+        else:
+            raise ValueError(
+                f"GymnasiumEnv supports Box or Discrete action spaces, but {self.gym_id!r} "
+                f"has {act_space}"
+            )
+
+    @property
+    def action_space(self) -> gym.spaces.Space[Any]:
+        """Batched action space: ``Box [num_envs, A]`` or ``MultiDiscrete [num_envs]``."""
+        if isinstance(self._env_action_space, gym.spaces.Discrete):
+            return self._vec.action_space
+        return super().action_space
+
+    def reset(
+        self, *, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[torch.Tensor, dict[str, Any]]:
+        """Reset every env; ``seed`` seeds env ``i`` with ``seed + i``."""
+        obs, _ = self._vec.reset(seed=seed, options=options)
+        return self._to_torch(self._flatten_obs(obs)), {}
+
+    def step(self, action: torch.Tensor) -> StepResult:
+        """Step every env with ``action`` (see the class docstring for its shape)."""
+        obs, reward, terminated, truncated, info = self._vec.step(self._to_numpy_action(action))
+        flat_obs = self._flatten_obs(obs)
+        final_obs = flat_obs.copy()
+        finished = np.flatnonzero(info.get("_final_obs", np.zeros(self.num_envs, dtype=bool)))
+        for i in finished:
+            final_obs[i] = np.asarray(info["final_obs"][i], dtype=np.float32).reshape(-1)
+        done = np.logical_or(terminated, truncated)
+        reward_t = self._to_torch(np.asarray(reward, dtype=np.float32))
+        step_info = {
+            "final_obs": self._to_torch(final_obs),
+            "rewards": {"env": reward_t},
+            "metrics": {"success": self._to_torch(_success_flags(info, done))},
+        }
+        return (
+            self._to_torch(flat_obs),
+            reward_t,
+            self._to_torch(np.asarray(terminated, dtype=bool)),
+            self._to_torch(np.asarray(truncated, dtype=bool)),
+            step_info,
+        )
+
+    def render(self) -> np.ndarray:
+        """Env 0's ``rgb_array`` frame."""
+        if self._vec.render_mode != "rgb_array":
+            raise NotImplementedError(
+                f"{self.gym_id!r} was made with render_mode={self._vec.render_mode!r}; pass "
+                "env_kwargs={'render_mode': 'rgb_array'} to render it"
+            )
+        if isinstance(self._vec, SyncVectorEnv):
+            return np.asarray(self._vec.envs[0].render())
+        return np.asarray(self._vec.call("render")[0])
+
+    def close(self) -> None:
+        """Close the Gymnasium vector env (and its worker processes when async)."""
+        self._vec.close()
+
+    def _flatten_obs(self, obs: np.ndarray) -> np.ndarray:
+        return np.asarray(obs, dtype=np.float32).reshape(self.num_envs, -1)
+
+    def _to_torch(self, array: np.ndarray) -> torch.Tensor:
+        return torch.from_numpy(np.ascontiguousarray(array)).to(self.device)
+
+    def _to_numpy_action(self, action: torch.Tensor) -> np.ndarray:
+        array = action.detach().cpu().numpy()
+        space = self._env_action_space
+        if isinstance(space, gym.spaces.Discrete):
+            ints = np.rint(array.reshape(self.num_envs)).astype(np.int64)
+            return np.clip(ints, space.start, space.start + space.n - 1)
+        shaped = array.reshape(self.num_envs, *space.shape).astype(space.dtype)
+        return np.clip(shaped, space.low, space.high)
+
+
+def _success_flags(info: dict[str, Any], done: np.ndarray) -> np.ndarray:
+    """Per-env success: live info for running envs, final info for envs that just finished."""
+    success = np.zeros(done.shape, dtype=bool)
+    final_info = info.get("final_info", {})
+    for source, rows in ((info, ~done), (final_info, done)):
+        key = next((k for k in SUCCESS_KEYS if k in source), None)
+        if key is None:
+            continue
+        reported = rows & np.asarray(source.get(f"_{key}", rows), dtype=bool)
+        success[reported] = np.asarray(source[key], dtype=bool)[reported]
+    return success
