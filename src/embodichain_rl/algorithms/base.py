@@ -1,0 +1,68 @@
+"""The interface the trainer drives: collect a rollout, then update from it."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from typing import Any
+
+import torch
+
+from embodichain_rl.buffer import RolloutBuffer
+from embodichain_rl.envs.base import EmbodiedEnv
+from embodichain_rl.policies.base import Policy
+
+StepCallback = Callable[[torch.Tensor, torch.Tensor, torch.Tensor, dict[str, Any]], None]
+"""``on_step(reward, terminated, truncated, info)`` with the env's raw step outputs."""
+
+
+class BaseAlgorithm(ABC):
+    """An on-policy learner owning a policy, its optimiser and a rollout buffer.
+
+    One trainer iteration is ``obs = collect_rollout(env, obs, on_step)`` then
+    ``metrics = update()``. Everything lives on ``device``; ``update`` returns scalar
+    tensors still on the device so the trainer reads them with one host copy.
+    """
+
+    policy: Policy
+    device: torch.device
+    buffer: RolloutBuffer | None
+
+    def initialize_buffer(
+        self, num_steps: int, num_envs: int, obs_dim: int, action_dim: int
+    ) -> None:
+        """Allocate the ``[num_steps, num_envs, ...]`` rollout buffer on ``device``."""
+        self.buffer = RolloutBuffer(
+            num_steps=num_steps,
+            num_envs=num_envs,
+            obs_dim=obs_dim,
+            action_dim=action_dim,
+            device=self.device,
+        )
+
+    def _require_buffer(self) -> RolloutBuffer:
+        if getattr(self, "buffer", None) is None:
+            raise RuntimeError(
+                f"{type(self).__name__}: call initialize_buffer(num_steps, num_envs, "
+                "obs_dim, action_dim) before collecting or updating"
+            )
+        assert self.buffer is not None
+        return self.buffer
+
+    @abstractmethod
+    def collect_rollout(
+        self, env: EmbodiedEnv, obs: torch.Tensor, on_step: StepCallback | None = None
+    ) -> torch.Tensor:
+        """Run ``num_steps`` env steps from ``obs`` (no gradients), fill the buffer, call
+        ``on_step`` after every step, and return the observation to continue from."""
+
+    @abstractmethod
+    def update(self) -> dict[str, torch.Tensor]:
+        """Learn from the filled buffer; return scalar metric tensors (on ``device``)."""
+
+    def state_dict(self) -> dict[str, Any]:
+        """Optimiser, schedule and RNG state for resuming (the policy is saved separately)."""
+        return {}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:  # noqa: B027 - optional hook
+        """Restore what ``state_dict`` returned."""

@@ -1,0 +1,50 @@
+"""The policy interface every algorithm talks to."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+import torch
+from torch import nn
+
+
+class Policy(nn.Module, ABC):
+    """A stochastic policy with a value head over batched flat observations.
+
+    Shapes: ``obs`` is ``[N, obs_dim]``, actions ``[N, action_dim]``; log-probabilities,
+    entropies and values are ``[N]``. Every method is pure tensor work on the policy's
+    device (no host synchronisation), so it can sit inside a rollout or minibatch loop.
+    """
+
+    @abstractmethod
+    def get_action(
+        self, obs: torch.Tensor, deterministic: bool = False
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Sample (or, when ``deterministic``, take the mode of) an action.
+
+        Returns ``(action [N, A], log_prob [N], value [N])``; ``log_prob`` is the density of
+        the returned action under the current distribution.
+        """
+
+    @abstractmethod
+    def get_value(self, obs: torch.Tensor) -> torch.Tensor:
+        """State value ``[N]``."""
+
+    @abstractmethod
+    def evaluate_actions(
+        self, obs: torch.Tensor, actions: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Score given actions: ``(log_prob [N], entropy [N], value [N])``, differentiable."""
+
+    def update_normalization(self, obs: torch.Tensor) -> None:
+        """Fold a batch of raw observations into running statistics (no-op by default)."""
+
+    def act_deterministic(self, obs: torch.Tensor) -> torch.Tensor:
+        """The deterministic action ``[N, A]`` (evaluation and export convenience)."""
+        action, _, _ = self.get_action(obs, deterministic=True)
+        return action
+
+    def action_std(self) -> torch.Tensor | None:
+        """Mean standard deviation of the action distribution as a scalar device tensor, or
+        ``None`` when the policy has no such notion (then it is not logged)."""
+        return None
