@@ -16,7 +16,7 @@ class PushCubeConfig:
     """PushCube task parameters (metres, radians, seconds, kilograms; z up, table top z = 0)."""
 
     control_mode: str = "joint_delta_pos"
-    """Action interpretation: ``joint_delta_pos`` (6-D joint deltas) or ``ee_delta_pos`` (3-D TCP)."""
+    """Action meaning: ``joint_delta_pos`` (6 joint deltas) or ``ee_delta_pos`` (3-D TCP)."""
     obs_mode: str = "state"
     """Observation kind; only ``state`` (flat float32 vector) is implemented."""
     control_dt: float = 0.04
@@ -41,7 +41,7 @@ class PushCubeConfig:
     tool_offset: float = 0.16
     """Distance from the UR10 flange to the TCP along the flange z axis (m)."""
     ee_workspace_low: tuple[float, float, float] = (0.1, -0.6, 0.0)
-    """ee_delta_pos: lower corner of the box the TCP target is clamped to (m; z is raised to the radius)."""
+    """ee_delta_pos: lower corner of the TCP target box (m; z never below the radius)."""
     ee_workspace_high: tuple[float, float, float] = (1.1, 0.6, 0.4)
     """ee_delta_pos: upper corner of the TCP target box (m)."""
 
@@ -87,7 +87,7 @@ class PushCubeConfig:
     place_penalty_weight: float = 0.5
     """Weight of ``place_penalty`` when the cube moved away from the goal this step."""
     place_scale: float = 10.0
-    """Scale inside tanh(place_scale * distance decrease) (1/m, > 0); 10 makes 2 cm/step give 0.2."""
+    """Scale in tanh(place_scale * distance decrease) (1/m, > 0): 2 cm/step gives 0.2."""
     action_penalty_weight: float = 0.01
     """Weight of ``action_penalty`` = -|scaled action| (rad or m)."""
     success_bonus: float = 10.0

@@ -1,0 +1,123 @@
+"""PushCubeEnv follows the batched-env contract of ``envs/base.py``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from embodichain_rl.envs import make_env, registered_envs
+from embodichain_rl.envs.push_cube import ObservationLayout, PushCubeConfig, PushCubeEnv
+
+
+@pytest.mark.parametrize(
+    ("mode", "obs_dim", "act_dim"), [("joint_delta_pos", 29, 6), ("ee_delta_pos", 17, 3)]
+)
+def test_spaces_and_shapes(mode: str, obs_dim: int, act_dim: int) -> None:
+    env = PushCubeEnv(num_envs=5, control_mode=mode)
+    assert env.single_observation_space.shape == (obs_dim,)
+    assert env.single_action_space.shape == (act_dim,)
+    assert (env.single_action_space.low == -1).all() and (env.single_action_space.high == 1).all()
+    assert env.observation_space.shape == (5, obs_dim)
+    obs, info = env.reset(seed=0)
+    assert obs.shape == (5, obs_dim) and obs.dtype == torch.float32
+    assert isinstance(info, dict)
+    obs, reward, terminated, truncated, info = env.step(torch.zeros(5, act_dim))
+    assert obs.shape == (5, obs_dim) and obs.dtype == torch.float32
+    assert reward.shape == (5,) and reward.dtype == torch.float32
+    assert terminated.dtype == torch.bool and truncated.dtype == torch.bool
+    assert info["final_obs"].shape == (5, obs_dim)
+    assert set(info["rewards"]) == {
+        "reaching",
+        "place",
+        "place_penalty",
+        "action_penalty",
+        "success",
+    }
+    for key in ("success", "distance_to_goal", "tcp_to_cube", "fell"):
+        assert info["metrics"][key].shape == (5,)
+    assert info["metrics"]["success"].dtype == torch.bool
+    torch.testing.assert_close(torch.stack(list(info["rewards"].values())).sum(0), reward)
+
+
+def test_registered_and_built_through_make_env() -> None:
+    assert "PushCubeRL" in registered_envs()
+    env = make_env("PushCubeRL", num_envs=3, control_mode="ee_delta_pos")
+    assert isinstance(env, PushCubeEnv)
+    assert env.max_episode_steps == 100 and env.num_envs == 3
+
+
+def test_config_object_and_overrides() -> None:
+    cfg = PushCubeConfig(cube_half_size=0.03, control_mode="ee_delta_pos")
+    env = PushCubeEnv(cfg=cfg, success_threshold=0.05)
+    assert env.cfg.cube_half_size == 0.03 and env.cfg.success_threshold == 0.05
+    assert env.cfg.control_mode == "ee_delta_pos"
+    assert cfg.success_threshold == 0.1  # the caller's config is not mutated
+
+
+def test_unknown_kwarg_names_the_key_and_the_valid_ones() -> None:
+    with pytest.raises(TypeError, match="cube_halfsize") as err:
+        PushCubeEnv(cube_halfsize=0.03)
+    assert "cube_half_size" in str(err.value)
+
+
+def test_invalid_values_are_rejected() -> None:
+    with pytest.raises(ValueError, match="control_mode"):
+        PushCubeEnv(control_mode="torque")
+    with pytest.raises(ValueError, match="sim_substeps"):
+        PushCubeEnv(sim_substeps=0)
+
+
+def test_out_of_range_actions_are_clipped() -> None:
+    a = PushCubeEnv(num_envs=2)
+    b = PushCubeEnv(num_envs=2)
+    a.reset(seed=4)
+    b.reset(seed=4)
+    big = torch.tensor([[5.0, -7.0, 3.0, 1.5, -2.0, 9.0]] * 2)
+    out_a = a.step(big)
+    out_b = b.step(big.clamp(-1, 1))
+    torch.testing.assert_close(out_a[0], out_b[0])
+    torch.testing.assert_close(out_a[1], out_b[1])
+
+
+def test_truncation_at_the_episode_length_and_final_obs() -> None:
+    env = PushCubeEnv(num_envs=4, max_episode_steps=3, control_mode="ee_delta_pos")
+    obs, _ = env.reset(seed=1)
+    zero = torch.zeros(4, 3)
+    for _ in range(2):
+        obs, _, terminated, truncated, info = env.step(zero)
+        assert not truncated.any() and not terminated.any()
+        torch.testing.assert_close(info["final_obs"], obs)
+    obs, _, terminated, truncated, info = env.step(zero)
+    assert truncated.all() and not terminated.any()
+    # New episodes start: the cube/goal of every env changes, final_obs keeps the old one.
+    cube = env.layout.slices["cube_xy"]
+    assert not torch.allclose(obs[:, cube], info["final_obs"][:, cube])
+    assert torch.equal(env.elapsed, torch.zeros(4, dtype=torch.int64))
+    assert torch.equal(env.episode_counters, torch.ones(4, dtype=torch.int64))
+
+
+def test_layout_slices_cover_the_vector() -> None:
+    layout = ObservationLayout.for_mode("joint_delta_pos")
+    slices = layout.slices
+    assert slices["qpos"] == slice(0, 6) and slices["cube_to_goal"].stop == layout.dim
+    env = PushCubeEnv(num_envs=2)
+    obs, _ = env.reset(seed=0)
+    torch.testing.assert_close(obs[:, slices["qpos"]], env.qpos)
+    torch.testing.assert_close(obs[:, slices["tcp_pos"]], env.tcp)
+    torch.testing.assert_close(obs[:, slices["goal_xy"]], env.goal)
+    torch.testing.assert_close(obs[:, slices["cube_to_goal"]], env.goal - env.cube[:, :2])
+    yaw = env.cube[:, 2]
+    torch.testing.assert_close(
+        obs[:, slices["cube_yaw"]], torch.stack((torch.sin(4 * yaw), torch.cos(4 * yaw)), -1)
+    )
+
+
+def test_yaw_encoding_has_the_cube_symmetry() -> None:
+    env = PushCubeEnv(num_envs=2, control_mode="ee_delta_pos")
+    env.reset(seed=0)
+    env.cube = torch.tensor([[0.6, 0.0, 0.1], [0.6, 0.0, 0.1 + np.pi / 2]])
+    env.goal = torch.tensor([[0.8, 0.0], [0.8, 0.0]])
+    env.tcp = torch.tensor([[0.45, 0.0, 0.05], [0.45, 0.0, 0.05]])
+    obs = env._observe()
+    torch.testing.assert_close(obs[0], obs[1], atol=1e-6, rtol=0)
