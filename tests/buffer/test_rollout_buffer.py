@@ -26,14 +26,27 @@ def _filled_buffer() -> RolloutBuffer:
     return buf
 
 
-def test_preallocated_shapes_and_device() -> None:
-    buf = RolloutBuffer(num_steps=T, num_envs=N, obs_dim=OBS, action_dim=ACT, device="cpu")
+DEVICES = [
+    "cpu",
+    pytest.param(
+        "cuda", marks=pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+    ),
+]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_preallocated_shapes_and_device(device: str) -> None:
+    buf = RolloutBuffer(num_steps=T, num_envs=N, obs_dim=OBS, action_dim=ACT, device=device)
     assert buf.obs.shape == (T, N, OBS)
     assert buf.actions.shape == (T, N, ACT)
     for name in ("log_probs", "rewards", "dones", "values", "advantages", "returns"):
         assert getattr(buf, name).shape == (T, N)
-    assert all(v.device == torch.device("cpu") for v in buf.data.values())
+    assert all(v.device.type == device for v in buf.data.values())
     assert buf.batch_size == T * N
+    gen = torch.Generator(device=device)
+    gen.manual_seed(0)
+    batch = next(buf.minibatches(4, generator=gen))
+    assert all(v.device.type == device for v in batch.values())
 
 
 def test_add_writes_slots_in_place_and_refuses_overflow() -> None:
