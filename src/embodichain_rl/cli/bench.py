@@ -1,0 +1,160 @@
+"""``embodichain-bench``: throughput and task-sanity benchmarks (subcommands).
+
+- ``env``: env-only steps/s with uniform random actions, per ``--num-envs``.
+- ``scripted``: success rates of the scripted controller and of a uniform random policy over
+  seeded episodes (first episode of every env in one batch).
+
+Add a subcommand by writing ``_add_<name>(subparsers)`` that sets ``func`` and listing it in
+``SUBCOMMANDS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+from collections.abc import Callable, Sequence
+
+import torch
+
+from embodichain_rl.envs.push_cube import PushCubeEnv, scripted_action
+
+CONTROL_MODES = ("joint_delta_pos", "ee_delta_pos")
+
+
+def _device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+def _sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def _header(device: torch.device) -> str:
+    name = torch.cuda.get_device_name(device) if device.type == "cuda" else platform.processor()
+    return (
+        f"device={device} ({name or platform.machine()}) torch={torch.__version__} "
+        f"threads={torch.get_num_threads()}"
+    )
+
+
+def bench_env(
+    *, num_envs: int, steps: int, warmup: int, control_mode: str, device: torch.device
+) -> float:
+    """Env-only steps/s (num_envs * steps / seconds) with uniform random actions."""
+    env = PushCubeEnv(num_envs=num_envs, device=device, control_mode=control_mode)
+    env.reset(seed=0)
+    gen = torch.Generator(device=device).manual_seed(0)
+    actions = torch.rand(warmup + steps, num_envs, env.action_dim, generator=gen, device=device)
+    actions = actions * 2 - 1
+    for t in range(warmup):
+        env.step(actions[t])
+    _sync(device)
+    start = time.perf_counter()
+    for t in range(warmup, warmup + steps):
+        env.step(actions[t])
+    _sync(device)
+    return num_envs * steps / (time.perf_counter() - start)
+
+
+def run_env(args: argparse.Namespace) -> int:
+    """``embodichain-bench env``."""
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    device = _device(args.device)
+    print(f"PushCubeRL env-only throughput, control_mode={args.control_mode}")
+    print(_header(device))
+    for n in args.num_envs:
+        rate = bench_env(
+            num_envs=n,
+            steps=args.steps,
+            warmup=args.warmup,
+            control_mode=args.control_mode,
+            device=device,
+        )
+        print(f"num_envs={n:>6}  {rate:>12,.0f} env steps/s  {n / rate * 1e3:7.2f} ms/step")
+    return 0
+
+
+def success_rate(
+    *, episodes: int, control_mode: str, policy: str, seed: int, device: torch.device
+) -> float:
+    """Fraction of ``episodes`` seeded first episodes that reach the goal."""
+    env = PushCubeEnv(num_envs=episodes, device=device, control_mode=control_mode)
+    obs, _ = env.reset(seed=seed)
+    gen = torch.Generator(device=device).manual_seed(seed)
+    success = torch.zeros(episodes, dtype=torch.bool, device=device)
+    finished = torch.zeros_like(success)
+    for _ in range(env.max_episode_steps or 100):
+        if policy == "scripted":
+            action = scripted_action(obs, env.layout, env.cfg)
+        else:
+            action = torch.rand(episodes, env.action_dim, generator=gen, device=device) * 2 - 1
+        obs, _, terminated, truncated, info = env.step(action)
+        success |= info["metrics"]["success"] & ~finished
+        finished |= terminated | truncated
+    return float(success.float().mean())
+
+
+def run_scripted(args: argparse.Namespace) -> int:
+    """``embodichain-bench scripted``."""
+    device = _device(args.device)
+    print(f"PushCubeRL success over {args.episodes} seeded episodes (seed={args.seed})")
+    print(_header(device))
+    for mode in args.control_mode:
+        for policy in ("scripted", "random"):
+            rate = success_rate(
+                episodes=args.episodes,
+                control_mode=mode,
+                policy=policy,
+                seed=args.seed,
+                device=device,
+            )
+            print(f"{mode:<16} {policy:<9} success={rate:6.1%}")
+    return 0
+
+
+def _add_env(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("env", help="env-only steps/s with random actions")
+    p.add_argument("--num-envs", type=int, nargs="+", default=[256, 1024, 4096])
+    p.add_argument("--steps", type=int, default=200, help="timed steps per batch size")
+    p.add_argument("--warmup", type=int, default=10, help="untimed steps first")
+    p.add_argument("--control-mode", choices=CONTROL_MODES, default="joint_delta_pos")
+    p.add_argument("--device", default="auto", help="auto | cpu | cuda[:i]")
+    p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: default)")
+    p.set_defaults(func=run_env)
+
+
+def _add_scripted(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("scripted", help="scripted-controller and random-policy success rates")
+    p.add_argument("--episodes", type=int, default=1000)
+    p.add_argument("--control-mode", choices=CONTROL_MODES, nargs="+", default=list(CONTROL_MODES))
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default="auto", help="auto | cpu | cuda[:i]")
+    p.set_defaults(func=run_scripted)
+
+
+SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_env, _add_scripted)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``embodichain-bench`` argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="embodichain-bench", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in SUBCOMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console-script entry point."""
+    args = build_parser().parse_args(argv)
+    with torch.no_grad():
+        return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
