@@ -309,9 +309,9 @@ def test_push_cube_vector_final_obs_is_the_true_last_observation() -> None:
 
 
 def test_cleanrl_style_loop_runs_unchanged_on_push_cube() -> None:
-    num_envs, num_steps = 4, 110
+    num_envs, num_steps, limit = 4, 25, 20
     envs = gym.wrappers.vector.RecordEpisodeStatistics(
-        gym.make_vec("PushCubeRL", num_envs=num_envs)
+        gym.make_vec("PushCubeRL", num_envs=num_envs, max_episode_steps=limit)
     )
     torch.manual_seed(0)
     agent = torch.nn.Linear(
@@ -341,6 +341,6 @@ def test_cleanrl_style_loop_runs_unchanged_on_push_cube() -> None:
             logged_returns.extend(infos["episode"]["r"][infos["_episode"]])
         next_obs = torch.Tensor(next_obs_np)
 
-    assert len(own_episode_returns) >= num_envs, "every env finishes an episode in 110 steps"
+    assert len(own_episode_returns) >= num_envs, "every env finishes an episode"
     np.testing.assert_allclose(sorted(logged_returns), sorted(own_episode_returns), rtol=1e-5)
     envs.close()
