@@ -34,7 +34,7 @@ def test_from_config_keeps_every_value() -> None:
         ({"gamma": 1.5}, "gamma must be in"),
         ({"batch_size": 0}, "batch_size must be"),
         ({"lr_schedule": "cosine"}, r"lr_schedule must be one of \['constant', 'linear'\]"),
-        ({"lr_schedule": "linear"}, "needs total_updates"),
+        ({"total_updates": 0}, "total_updates must be"),
         ({"target_kl": 0.0}, "target_kl must be"),
         ({"clip_coef": -0.1}, "clip_coef must be"),
     ],
@@ -44,6 +44,12 @@ def test_invalid_values_are_rejected(overrides: dict[str, object], message: str)
         PPOConfig(**overrides)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=message):
         PPO(policy=ActorCritic(obs_dim=2, action_dim=1), device="cpu", **overrides)  # type: ignore[arg-type]
+
+
+def test_linear_schedule_needs_a_horizon_when_built() -> None:
+    PPOConfig(lr_schedule="linear")  # the trainer fills total_updates in later
+    with pytest.raises(ValueError, match="needs total_updates"):
+        PPO(policy=ActorCritic(obs_dim=2, action_dim=1), device="cpu", lr_schedule="linear")
 
 
 def test_batch_size_larger_than_rollout_fails_at_buffer_setup() -> None:

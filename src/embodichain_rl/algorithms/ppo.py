@@ -53,13 +53,13 @@ class PPOConfig:
     lr_schedule: str = "constant"
     """'constant' or 'linear' (decays to 0 over total_updates updates)."""
     total_updates: int | None = None
-    """Number of update() calls the linear schedule spans (required for 'linear'), >= 1."""
+    """Update() calls the linear schedule spans, >= 1 (null: the trainer's iteration count)."""
     target_kl: float | None = None
     """Stop the epochs early once an epoch's mean approx-KL exceeds this, > 0; null: never."""
     adam_eps: float = 1e-5
     """Adam's denominator epsilon, > 0."""
-    seed: int = 0
-    """Seed of the device generator that shuffles minibatches."""
+    seed: int | None = None
+    """Seed of the device generator that shuffles minibatches (null: the run's seed, else 0)."""
 
     def __post_init__(self) -> None:
         self.validate()
@@ -87,10 +87,8 @@ class PPOConfig:
             problems.append(
                 f"lr_schedule must be one of {list(LR_SCHEDULES)}, got {self.lr_schedule!r}"
             )
-        if self.lr_schedule == "linear" and (self.total_updates is None or self.total_updates < 1):
-            problems.append(
-                f"lr_schedule='linear' needs total_updates >= 1, got {self.total_updates}"
-            )
+        if self.total_updates is not None and self.total_updates < 1:
+            problems.append(f"total_updates must be >= 1 or null, got {self.total_updates}")
         if self.target_kl is not None and not self.target_kl > 0:
             problems.append(f"target_kl must be > 0 or null, got {self.target_kl}")
         if not self.adam_eps > 0:
@@ -132,8 +130,10 @@ class PPO(BaseAlgorithm):
         total_updates: int | None = None,
         target_kl: float | None = None,
         adam_eps: float = 1e-5,
-        seed: int = 0,
+        seed: int | None = None,
     ) -> None:
+        if lr_schedule == "linear" and total_updates is None:
+            raise ValueError("PPO lr_schedule='linear' needs total_updates (>= 1)")
         self.config = PPOConfig(
             learning_rate=learning_rate,
             n_epochs=n_epochs,
@@ -157,7 +157,7 @@ class PPO(BaseAlgorithm):
         self.buffer = None
         self.optimizer = torch.optim.Adam(self.policy.parameters(), lr=learning_rate, eps=adam_eps)
         self.generator = torch.Generator(device=self.device)
-        self.generator.manual_seed(seed)
+        self.generator.manual_seed(0 if seed is None else seed)
         self.update_count = 0
         """Number of completed ``update`` calls (drives the learning-rate schedule)."""
 

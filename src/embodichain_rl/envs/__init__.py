@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from embodichain_rl.envs.base import EmbodiedEnv
+from embodichain_rl.envs.gym_adapter import GymnasiumEnv
 from embodichain_rl.envs.registry import (
     EnvRegistryError,
     get_env_spec,
@@ -11,9 +12,15 @@ from embodichain_rl.envs.registry import (
     registered_envs,
 )
 
+# Importing the built-in tasks registers their ids (here and with Gymnasium).
+from embodichain_rl.envs.push_cube import PushCubeConfig, PushCubeEnv  # noqa: E402
+
 __all__ = [
     "EmbodiedEnv",
     "EnvRegistryError",
+    "GymnasiumEnv",
+    "PushCubeConfig",
+    "PushCubeEnv",
     "get_env_spec",
     "make_env",
     "register_env",

@@ -40,12 +40,7 @@ def build_components(cfg: DictConfig, device: torch.device) -> Components:
     policy = instantiate(
         cfg.policy, obs_dim=env.obs_dim, action_dim=env.action_dim, _convert_="all"
     ).to(device)
-    algorithm = instantiate(
-        cfg.algorithm,
-        policy=policy,
-        device=device,
-        total_updates=cfg.runtime.iterations,
-        seed=cfg.runtime.seed,
-        _convert_="all",
-    )
+    run_defaults = {"total_updates": cfg.runtime.iterations, "seed": cfg.runtime.seed}
+    unset = {k: v for k, v in run_defaults.items() if cfg.algorithm.get(k, v) is None}
+    algorithm = instantiate(cfg.algorithm, policy=policy, device=device, _convert_="all", **unset)
     return Components(env=env, eval_env=eval_env, policy=policy, algorithm=algorithm)
