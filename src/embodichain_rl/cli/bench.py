@@ -67,15 +67,23 @@ def run_env(args: argparse.Namespace) -> int:
     device = _device(args.device)
     print(f"PushCubeRL env-only throughput, control_mode={args.control_mode}")
     print(_header(device))
+    print(f"best and median of {args.repeats} runs of {args.steps} steps each")
     for n in args.num_envs:
-        rate = bench_env(
-            num_envs=n,
-            steps=args.steps,
-            warmup=args.warmup,
-            control_mode=args.control_mode,
-            device=device,
+        rates = sorted(
+            bench_env(
+                num_envs=n,
+                steps=args.steps,
+                warmup=args.warmup,
+                control_mode=args.control_mode,
+                device=device,
+            )
+            for _ in range(args.repeats)
         )
-        print(f"num_envs={n:>6}  {rate:>12,.0f} env steps/s  {n / rate * 1e3:7.2f} ms/step")
+        best, median = rates[-1], rates[len(rates) // 2]
+        print(
+            f"num_envs={n:>6}  best {best:>11,.0f} env steps/s ({n / best * 1e3:6.2f} ms/step)"
+            f"  median {median:>11,.0f}"
+        )
     return 0
 
 
@@ -122,6 +130,7 @@ def _add_env(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--num-envs", type=int, nargs="+", default=[256, 1024, 4096])
     p.add_argument("--steps", type=int, default=200, help="timed steps per batch size")
     p.add_argument("--warmup", type=int, default=10, help="untimed steps first")
+    p.add_argument("--repeats", type=int, default=3, help="timed runs per batch size")
     p.add_argument("--control-mode", choices=CONTROL_MODES, default="joint_delta_pos")
     p.add_argument("--device", default="auto", help="auto | cpu | cuda[:i]")
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: default)")
