@@ -92,18 +92,6 @@ def position_jacobian(q: torch.Tensor, tool_offset: float, eps: float = 1e-4) ->
     return ((plus - minus) / (2.0 * eps)).transpose(-1, -2)
 
 
-def solve_ik(
-    target: torch.Tensor, q_init: torch.Tensor, tool_offset: float, iterations: int = 50
-) -> torch.Tensor:
-    """Damped-least-squares position IK from ``q_init`` (used offline to pick defaults)."""
-    q = q_init.clone()
-    for _ in range(iterations):
-        err = target - tcp_position(q, tool_offset)
-        jac = position_jacobian(q, tool_offset)
-        q = q + dls_step(jac, err, damping=1e-3)
-    return q
-
-
 def dls_step(jac: torch.Tensor, err: torch.Tensor, damping: float) -> torch.Tensor:
     """Damped-least-squares joint step ``J^T (J J^T + damping^2 I)^-1 err``."""
     eye = torch.eye(jac.shape[-2], device=jac.device, dtype=jac.dtype)
