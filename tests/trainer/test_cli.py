@@ -39,8 +39,12 @@ def _train(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_cli_run_leaves_logs_checkpoints_hydra_and_summary(tmp_path: Path) -> None:
     run_dir = tmp_path / "run"
     result = _train(
-        "env=push_cube", "algorithm=ppo", "algorithm.gamma=0.98", *TINY,
-        f"hydra.run.dir={run_dir}", cwd=tmp_path,
+        "env=push_cube",
+        "algorithm=ppo",
+        "algorithm.gamma=0.98",
+        *TINY,
+        f"hydra.run.dir={run_dir}",
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr[-3000:]
 

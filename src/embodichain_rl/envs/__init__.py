@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from embodichain_rl.envs.base import EmbodiedEnv
 from embodichain_rl.envs.gym_adapter import GymnasiumEnv
+
+# Importing the built-in tasks registers their ids (here and with Gymnasium).
+from embodichain_rl.envs.push_cube import PushCubeConfig, PushCubeEnv
 from embodichain_rl.envs.registry import (
     EnvRegistryError,
     get_env_spec,
@@ -11,9 +14,6 @@ from embodichain_rl.envs.registry import (
     register_env,
     registered_envs,
 )
-
-# Importing the built-in tasks registers their ids (here and with Gymnasium).
-from embodichain_rl.envs.push_cube import PushCubeConfig, PushCubeEnv  # noqa: E402
 
 __all__ = [
     "EmbodiedEnv",

@@ -51,8 +51,7 @@ def load_checkpoint(path: Path, map_location: str | torch.device = "cpu") -> dic
         payload = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as error:
         raise CheckpointError(
-            f"{path} is not a loadable embodichain_rl checkpoint ({type(error).__name__}: "
-            f"{error})"
+            f"{path} is not a loadable embodichain_rl checkpoint ({type(error).__name__}: {error})"
         ) from error
     if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
         raise CheckpointError(f"{path} is not an embodichain_rl checkpoint ({CHECKPOINT_FORMAT})")

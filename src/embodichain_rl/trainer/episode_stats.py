@@ -52,9 +52,7 @@ class EpisodeTracker:
         metrics: dict[str, torch.Tensor] = info.get("metrics", {})
         terms: dict[str, torch.Tensor] = info.get("rewards", {})
         success = metrics.get("success")
-        success_now = (
-            success.to(torch.bool) if success is not None else torch.zeros_like(done)
-        )
+        success_now = success.to(torch.bool) if success is not None else torch.zeros_like(done)
 
         self._episode_return += reward
         self._episode_length += 1.0
