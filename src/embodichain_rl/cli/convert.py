@@ -1,0 +1,56 @@
+"""`embodichain-convert FILE.json -o conf/experiment/NAME.yaml`: a legacy JSON config as a
+Hydra experiment preset (then ``embodichain-train +experiment=NAME``)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from embodichain_rl.config.legacy import LegacyConfigError, experiment_yaml, translate_json
+
+EXIT_BAD_CONFIG = 2
+"""Exit status for a config that cannot be converted or an output that exists."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="embodichain-convert",
+        description="Convert a legacy EmbodiChain JSON train config to a Hydra experiment preset.",
+    )
+    parser.add_argument("config", type=Path, help="legacy train config (JSON)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        help="preset to write, e.g. conf/experiment/NAME.yaml",
+    )
+    parser.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Convert; print the one error and exit 2 when the config cannot be used."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    if args.output.exists() and not args.force:
+        print(f"error: {args.output} exists; pass --force to overwrite", file=sys.stderr)
+        sys.exit(EXIT_BAD_CONFIG)
+    try:
+        text = experiment_yaml(translate_json(args.config))
+    except LegacyConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(EXIT_BAD_CONFIG)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text, encoding="utf-8")
+    print(
+        f"wrote {args.output}; run it with: embodichain-train +experiment={args.output.stem}",
+        file=sys.stderr,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+"""Reading legacy JSON files: duplicate-key detection, JSON type checks, problem collection."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from embodichain_rl.config.validation import ConfigError
+
+
+class LegacyConfigError(ConfigError):
+    """A legacy JSON config cannot be run; the message lists every problem, one per line."""
+
+    def __init__(self, source: Path, problems: list[str]) -> None:
+        self.source = source
+        """The train config the problems were found in (or through)."""
+        self.problems = list(problems)
+        """One line per problem: ``file: json.path: what is wrong; what is valid``."""
+        count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
+        super().__init__(
+            f"cannot use legacy JSON config {source} ({count}):\n  - " + "\n  - ".join(problems)
+        )
+
+
+@dataclass
+class Problems:
+    """Every problem found in a legacy config, collected before one error is raised."""
+
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, file: Path, where: str, what: str) -> None:
+        """Record ``what`` is wrong at JSON path ``where`` of ``file``."""
+        self.lines.append(f"{file}: {where or '<top level>'}: {what}")
+
+
+class JsonObject(dict):  # type: ignore[type-arg]
+    """A parsed JSON object that remembers the keys it saw more than once."""
+
+    duplicates: list[str]
+
+
+def _object_pairs(pairs: list[tuple[str, Any]]) -> JsonObject:
+    obj = JsonObject()
+    obj.duplicates = []
+    for key, value in pairs:
+        if key in obj and key not in obj.duplicates:
+            obj.duplicates.append(key)
+        obj[key] = value
+    return obj
+
+
+def read_json(path: Path, problems: Problems, *, where: str, missing_hint: str) -> Any:
+    """Parse ``path`` (objects as ``JsonObject``); ``None`` after recording why it failed."""
+    if not path.is_file():
+        problems.add(path, where, f"file not found; {missing_hint}")
+        return None
+    try:
+        with path.open(encoding="utf-8") as stream:
+            return json.load(stream, object_pairs_hook=_object_pairs)
+    except json.JSONDecodeError as error:
+        problems.add(
+            path, where, f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
+        )
+    except (OSError, UnicodeDecodeError) as error:
+        problems.add(path, where, f"cannot read the file: {error}")
+    return None
+
+
+def plain(value: Any) -> Any:
+    """``value`` with every ``JsonObject`` turned into a plain ``dict`` (for YAML and Hydra)."""
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
+def join(where: str, key: str | int) -> str:
+    """The JSON path of ``key`` inside the node at ``where``."""
+    if isinstance(key, int):
+        return f"{where}[{key}]"
+    return f"{where}.{key}" if where else key
+
+
+def json_type(value: Any) -> str:
+    """The JSON name of a parsed value's type."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def as_object(value: Any, file: Path, where: str, problems: Problems) -> dict[str, Any] | None:
+    """``value`` if it is a JSON object (reporting its duplicate keys), else record a problem."""
+    if not isinstance(value, dict):
+        article = "null where an object is needed" if value is None else "wrong type"
+        problems.add(file, where, f"{article}: expected an object, got {json_type(value)}")
+        return None
+    for key in getattr(value, "duplicates", []):
+        problems.add(
+            file, join(where, key), "duplicate key (JSON keeps only the last value); give it once"
+        )
+    return value
+
+
+def _union_args(hint: Any) -> tuple[Any, ...] | None:
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return typing.get_args(hint)
+    return None
+
+
+def describe(hint: Any) -> str:
+    """A JSON-flavoured name of a schema field type (``integer``, ``list of number`` ...)."""
+    args = _union_args(hint)
+    if args is not None:
+        return " or ".join(describe(arg) for arg in args)
+    names = {bool: "boolean", int: "integer", float: "number", str: "string"}
+    names[type(None)] = "null"
+    if hint in names:
+        return names[hint]
+    origin, inner = typing.get_origin(hint), typing.get_args(hint)
+    if origin is list:
+        return f"list of {describe(inner[0])}"
+    if origin is tuple:
+        if len(inner) == 2 and inner[1] is Ellipsis:
+            return f"list of {describe(inner[0])}"
+        return f"list of {len(inner)} {describe(inner[0])}"
+    if origin is dict or dataclasses.is_dataclass(hint):
+        return "object"
+    return "any value"
+
+
+def matches(value: Any, hint: Any) -> bool:
+    """Whether a parsed JSON value has the schema field type ``hint`` (no coercion)."""
+    args = _union_args(hint)
+    if args is not None:
+        return any(matches(value, arg) for arg in args)
+    if hint is type(None):
+        return value is None
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if hint is str:
+        return isinstance(value, str)
+    origin, inner = typing.get_origin(hint), typing.get_args(hint)
+    if origin is list:
+        return isinstance(value, list) and all(matches(item, inner[0]) for item in value)
+    if origin is tuple:
+        if not isinstance(value, list):
+            return False
+        if len(inner) == 2 and inner[1] is Ellipsis:
+            return all(matches(item, inner[0]) for item in value)
+        return len(value) == len(inner) and all(map(matches, value, inner))
+    if origin is dict or dataclasses.is_dataclass(hint):
+        return isinstance(value, dict)
+    return True
+
+
+def type_problem(value: Any, hint: Any) -> str | None:
+    """Why ``value`` does not fit ``hint`` (null and wrong-type wording), or ``None``."""
+    if matches(value, hint):
+        return None
+    if value is None:
+        return f"null where a value is needed: expected {describe(hint)}"
+    shown = json.dumps(value)
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    return f"wrong type: expected {describe(hint)}, got {json_type(value)} {shown}"

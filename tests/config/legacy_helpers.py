@@ -1,0 +1,38 @@
+"""Shared pieces of the legacy JSON tests: where the shipped files are, writing new ones."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+LEGACY = Path(__file__).resolve().parents[2].parent / "shared" / "legacy"
+"""The legacy configs shipped beside the repository (``../shared/legacy``)."""
+
+TUTORIAL = LEGACY / "push_cube_tutorial.json"
+"""The documented shape."""
+
+REPO_SHAPE = LEGACY / "embodichain_v0" / "train_config.json"
+"""The shape of EmbodiChain's own repository (with ``gym_config.json`` beside it)."""
+
+TINY = [
+    "runtime.iterations=1",
+    "runtime.rollout_steps=4",
+    "env.num_envs=4",
+    "runtime.eval_envs=2",
+    "algorithm.batch_size=8",
+    "algorithm.n_epochs=1",
+    "runtime.progress_bar=false",
+]
+"""Overrides that make a training run take seconds on a CPU."""
+
+
+def write_json(path: Path, data: dict[str, Any]) -> Path:
+    """Write ``data`` as JSON to ``path`` and return the path."""
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    return path
+
+
+def tutorial_data() -> dict[str, Any]:
+    """A fresh copy of the documented-shape file's content."""
+    return json.loads(TUTORIAL.read_text(encoding="utf-8"))
