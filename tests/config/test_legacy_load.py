@@ -10,6 +10,7 @@ from omegaconf import DictConfig
 
 from embodichain_rl.config import TrainConfig, load_json_config, validate_config
 from embodichain_rl.config.legacy import json_overrides, translate_json
+from embodichain_rl.envs import EmbodiedEnv, PushCubeEnv, register_env
 from tests.config.legacy_helpers import REPO_SHAPE, TUTORIAL, tutorial_data, write_json
 
 TUTORIAL_AS_OVERRIDES = [
@@ -155,3 +156,26 @@ def test_trainer_device_strings(
     train = write_json(tmp_path / "train.json", {"trainer": {"device": device}})
     cfg: DictConfig = load_json_config(train)
     assert (cfg.runtime.cuda, cfg.runtime.device) == (cuda, expected_device)
+
+
+class _PushCubeVariant(PushCubeEnv):
+    """A user's PushCube variant: shares PushCube's typed parameters."""
+
+
+class _OtherEnv(EmbodiedEnv):  # never built here; only its base class matters
+    """A user's env unrelated to PushCube."""
+
+
+@pytest.mark.parametrize(
+    ("env_class", "option", "field"),
+    [(_PushCubeVariant, "push_cube", "env.env_id"), (_OtherEnv, "gym", "env.gym_id")],
+)
+def test_registered_ids_choose_by_base_class(
+    tmp_path: Path, env_class: type[EmbodiedEnv], option: str, field: str
+) -> None:
+    env_id = f"LegacyTest{env_class.__name__}-v0"
+    register_env(env_id, override=True)(env_class)
+    train = write_json(tmp_path / "train.json", {"env": {"id": env_id}})
+    translation = translate_json(train)
+    assert translation.choices == {"env": option}
+    assert translation.values == {field: env_id}

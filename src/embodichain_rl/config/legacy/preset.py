@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import yaml
@@ -40,7 +41,8 @@ def experiment_yaml(translation: Translation) -> str:
         f"# Converted from {translation.source.name} by embodichain-convert.",
     ]
     if translation.ignored:
-        lines.append("# Ignored (no counterpart here): " + ", ".join(translation.ignored))
+        ignored = "Ignored (no counterpart here): " + ", ".join(translation.ignored)
+        lines += [f"# {line}" for line in textwrap.wrap(ignored, width=96)]
     body: dict[str, Any] = {}
     if translation.choices:
         body["defaults"] = [
