@@ -19,15 +19,15 @@ class RuntimeConfig:
     """Explicit device (``cpu``, ``cuda``, ``cuda:1``) or ``auto`` to follow ``cuda``."""
     headless: bool = True
     """Run without any window (rendering is always offscreen here); kept for EmbodiChain."""
-    iterations: int = 100
+    iterations: int = 400
     """Training iterations (one rollout + one update each); >= 1."""
-    rollout_steps: int = 32
+    rollout_steps: int = 16
     """Env steps per env per iteration (the rollout length T); >= 1."""
-    eval_freq: int = 10
+    eval_freq: int = 25
     """Evaluate every this many iterations; 0 evaluates only at the end."""
-    eval_envs: int = 64
+    eval_envs: int = 256
     """Eval episodes per evaluation: one complete episode in each of this many eval envs."""
-    save_freq: int = 50
+    save_freq: int = 100
     """Checkpoint every this many iterations; 0 keeps only last.pt and best.pt."""
     use_wandb: bool = False
     """Also log to Weights & Biases."""

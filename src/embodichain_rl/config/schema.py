@@ -26,7 +26,7 @@ class PushCubeEnvConfig(PushCubeConfig):
     _target_: str = "embodichain_rl.envs.make_env"
     env_id: str = "PushCubeRL"
     """Registered env id (``@register_env``)."""
-    num_envs: int = 256
+    num_envs: int = 2048
     """Parallel training envs on the run's device (>= 1)."""
     max_episode_steps: int = 100
     """Episode time limit in control steps (EmbodiChain's ``episode_length``); >= 1."""

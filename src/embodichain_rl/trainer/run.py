@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import random
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,11 @@ def seed_everything(seed: int) -> None:
 
 
 def import_user_modules(modules: list[str]) -> None:
-    """Import modules that register user envs, policies or algorithms."""
+    """Import modules that register user envs, policies or algorithms (the working
+    directory is searched too, as ``python -m`` would)."""
+    cwd = os.getcwd()
+    if modules and cwd not in sys.path:
+        sys.path.insert(0, cwd)
     for name in modules:
         try:
             importlib.import_module(name)
