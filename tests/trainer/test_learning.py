@@ -1,0 +1,45 @@
+"""PPO really learns PushCube, sized for a 2-core CI machine.
+
+A uniform random policy succeeds in ~0 % of episodes (docs/benchmarks.md, 1,000 episodes),
+so the thresholds below can only be met by a policy that learned to push.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from embodichain_rl.trainer.run import run
+
+COMMON = (
+    "runtime.device=cpu",
+    "runtime.progress_bar=false",
+    "runtime.save_freq=0",
+    "runtime.eval_freq=0",
+    "runtime.eval_envs=128",
+)
+
+
+@pytest.mark.slow
+def test_ppo_learns_push_cube_with_ee_control(compose_train, tmp_path: Path) -> None:
+    cfg = compose_train(
+        *COMMON,
+        "env.control_mode=ee_delta_pos",
+        "env.num_envs=1024",
+        "runtime.iterations=40",
+        "algorithm.batch_size=4096",
+        "policy.actor.hidden_sizes=[64,64]",
+        "policy.critic.hidden_sizes=[64,64]",
+    )
+    summary = run(cfg, tmp_path)
+    assert summary.global_steps == 40 * 16 * 1024
+    assert summary.eval_success_rate >= 0.7, summary
+
+
+@pytest.mark.slow
+def test_ppo_learns_push_cube_with_default_joint_control(compose_train, tmp_path: Path) -> None:
+    cfg = compose_train(*COMMON, "runtime.iterations=50")
+    summary = run(cfg, tmp_path)
+    assert summary.global_steps == 50 * 16 * 2048
+    assert summary.eval_success_rate >= 0.25, summary
