@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from typing import Any, TypeVar
 import gymnasium as gym
 
 from embodichain_rl.envs.base import EmbodiedEnv
+from embodichain_rl.utils.registry import unknown_name_message
 
 EnvT = TypeVar("EnvT", bound=type[EmbodiedEnv])
 
@@ -97,11 +97,7 @@ def get_env_spec(env_id: str) -> EnvSpec:
     try:
         return _REGISTRY[env_id]
     except KeyError:
-        close = difflib.get_close_matches(env_id, _REGISTRY, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise EnvRegistryError(
-            f"unknown env id {env_id!r}; registered: {registered_envs()}.{hint}"
-        ) from None
+        raise EnvRegistryError(unknown_name_message("env id", env_id, _REGISTRY)) from None
 
 
 def make_env(
