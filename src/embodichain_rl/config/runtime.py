@@ -41,5 +41,10 @@ class RuntimeConfig:
     """Show a console progress bar."""
     torch_threads: int = 0
     """CPU threads for torch (0: torch's default, all cores)."""
+    resume: str | None = None
+    """Checkpoint file or run directory (its checkpoints/last.pt) to continue exactly, in a new
+    run directory; the config comes from the checkpoint, command-line keys override it."""
+    video_freq: int = 0
+    """Log an eval-episode video (GIF) every this many iterations; 0 = never."""
     imports: list[str] = field(default_factory=list)
     """Python modules imported before building, to register user envs/policies/algorithms."""

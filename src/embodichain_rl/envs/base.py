@@ -84,6 +84,15 @@ class EmbodiedEnv(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook, no-op by default
         """Release resources held by the env."""
 
+    def state_dict(self) -> dict[str, Any]:
+        """Everything needed to continue the current episodes exactly (seed, episode
+        counters, simulator state) as tensors and plain values; ``{}`` when the env cannot
+        save its state (then a resumed run restarts its episodes)."""
+        return {}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:  # noqa: B027 - optional hook
+        """Restore what ``state_dict`` returned (no-op by default)."""
+
     def __enter__(self) -> EmbodiedEnv:
         return self
 

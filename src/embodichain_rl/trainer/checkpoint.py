@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import pickle
 import random
 import tempfile
 from pathlib import Path
@@ -10,6 +12,8 @@ from typing import Any
 
 import numpy as np
 import torch
+
+log = logging.getLogger(__name__)
 
 
 class CheckpointError(RuntimeError):
@@ -50,24 +54,100 @@ def load_checkpoint(path: Path, map_location: str | torch.device = "cpu") -> dic
     try:
         payload = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as error:
+        if isinstance(error, pickle.UnpicklingError) and "Unsupported global" in str(error):
+            raise CheckpointError(
+                f"{path} was refused: it holds objects other than tensors and plain "
+                "containers, and checkpoints load with weights_only=True so no code from a "
+                f"file runs ({error})"
+            ) from error
         raise CheckpointError(
-            f"{path} is not a loadable embodichain_rl checkpoint ({type(error).__name__}: {error})"
+            f"{path} is not a loadable embodichain_rl checkpoint: truncated, corrupt or not "
+            f"a torch file ({type(error).__name__}: {error})"
         ) from error
     if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
         raise CheckpointError(f"{path} is not an embodichain_rl checkpoint ({CHECKPOINT_FORMAT})")
     return payload
 
 
+def resolve_checkpoint(path: str | Path) -> Path:
+    """A checkpoint file as given, or for a run directory its ``checkpoints/last.pt``."""
+    path = Path(path).expanduser()
+    if path.is_dir():
+        for candidate in (path / "checkpoints" / "last.pt", path / "last.pt"):
+            if candidate.is_file():
+                return candidate
+        raise CheckpointError(f"{path} is a directory without checkpoints/last.pt")
+    return path
+
+
 def capture_rng_state() -> dict[str, Any]:
     """Random-number-generator states of Python, NumPy and torch (CPU and CUDA)."""
+    py_version, py_state, py_gauss = random.getstate()
+    _, np_keys, np_pos, np_has_gauss, np_gauss = np.random.get_state()
     state: dict[str, Any] = {
-        "python": list(random.getstate()[1]),
-        "python_version": random.getstate()[0],
-        "python_gauss": random.getstate()[2],
-        "numpy": np.random.get_state()[1].tolist(),
-        "numpy_pos": int(np.random.get_state()[2]),
+        "python": list(py_state),
+        "python_version": py_version,
+        "python_gauss": py_gauss,
+        "numpy": np_keys.tolist(),
+        "numpy_pos": int(np_pos),
+        "numpy_has_gauss": int(np_has_gauss),
+        "numpy_gauss": float(np_gauss),
         "torch": torch.get_rng_state(),
     }
     if torch.cuda.is_available():
         state["torch_cuda"] = torch.cuda.get_rng_state_all()
     return state
+
+
+def restore_rng_state(state: dict[str, Any]) -> None:
+    """Put back what :func:`capture_rng_state` captured (CUDA states only where present)."""
+    random.setstate((state["python_version"], tuple(state["python"]), state["python_gauss"]))
+    np.random.set_state(
+        (
+            "MT19937",
+            np.asarray(state["numpy"], dtype=np.uint32),
+            int(state["numpy_pos"]),
+            int(state.get("numpy_has_gauss", 0)),
+            float(state.get("numpy_gauss", 0.0)),
+        )
+    )
+    torch.set_rng_state(state["torch"].cpu())
+    cuda_states = state.get("torch_cuda")
+    if cuda_states is not None and torch.cuda.is_available():
+        if len(cuda_states) == torch.cuda.device_count():
+            torch.cuda.set_rng_state_all([s.cpu() for s in cuda_states])
+        else:
+            log.warning(
+                "checkpoint has CUDA RNG states of %d devices, this machine has %d: not restored",
+                len(cuda_states),
+                torch.cuda.device_count(),
+            )
+
+
+def state_dict_mismatches(expected: dict[str, Any], found: dict[str, Any]) -> list[str]:
+    """Human-readable differences in keys and tensor shapes between two state dicts."""
+    problems = [f"missing from checkpoint: {k}" for k in expected if k not in found]
+    problems += [f"unexpected in checkpoint: {k}" for k in found if k not in expected]
+    for key, want in expected.items():
+        got = found.get(key)
+        if (
+            isinstance(want, torch.Tensor)
+            and isinstance(got, torch.Tensor)
+            and want.shape != got.shape
+        ):
+            problems.append(
+                f"{key}: checkpoint shape {tuple(got.shape)}, model shape {tuple(want.shape)}"
+            )
+    return problems
+
+
+def load_module_state(module: torch.nn.Module, state: dict[str, Any], *, source: str) -> None:
+    """``module.load_state_dict(state)`` that first checks keys and shapes and raises a
+    :class:`CheckpointError` listing every mismatch (other architecture, env or obs size)."""
+    problems = state_dict_mismatches(module.state_dict(), state)
+    if problems:
+        raise CheckpointError(
+            f"{source} does not fit {type(module).__name__} (another architecture, env or "
+            "observation size?):\n  - " + "\n  - ".join(problems)
+        )
+    module.load_state_dict(state)

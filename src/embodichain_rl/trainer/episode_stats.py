@@ -90,6 +90,24 @@ class EpisodeTracker:
             row.update({f"metrics/{k}": v.float().mean() for k, v in metrics.items()})
             self._dense_rows.append(row)
 
+    def state_dict(self) -> dict[str, Any]:
+        """Running sums of the unfinished episodes (the window itself is empty at an
+        iteration boundary, where the trainer checkpoints)."""
+        return {
+            "episode_return": self._episode_return.clone(),
+            "episode_length": self._episode_length.clone(),
+            "episode_success": self._episode_success.clone(),
+            "episode_terms": {k: v.clone() for k, v in self._episode_terms.items()},
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Continue the running episodes saved by :meth:`state_dict`."""
+        device = self.device
+        self._episode_return = state["episode_return"].to(device).clone()
+        self._episode_length = state["episode_length"].to(device).clone()
+        self._episode_success = state["episode_success"].to(device).clone()
+        self._episode_terms = {k: v.to(device).clone() for k, v in state["episode_terms"].items()}
+
     def read(self) -> tuple[dict[str, float], list[dict[str, float]]]:
         """Host copy of this window's statistics and, when dense, the per-step rows; then
         start a new window. Episode means appear only when an episode finished; metrics are

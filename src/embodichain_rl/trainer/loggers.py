@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
+from PIL import Image
+from tensorboard.compat.proto.summary_pb2 import Summary
 from torch.utils.tensorboard import SummaryWriter
 
 log = logging.getLogger(__name__)
@@ -16,6 +18,8 @@ class MetricLogger(Protocol):
     """Anything that takes scalar metrics at an x-value (env steps)."""
 
     def log_scalars(self, scalars: Mapping[str, float], step: int) -> None: ...
+
+    def log_video(self, tag: str, gif: Path, step: int) -> None: ...
 
     def close(self) -> None: ...
 
@@ -30,6 +34,26 @@ class TensorBoardLogger:
     def log_scalars(self, scalars: Mapping[str, float], step: int) -> None:
         for tag, value in scalars.items():
             self._writer.add_scalar(tag, value, global_step=step)
+
+    def log_video(self, tag: str, gif: Path, step: int) -> None:
+        """Log an animated GIF as an image summary (TensorBoard's Images tab plays it);
+        this is what ``add_video`` writes, without needing moviepy to encode it."""
+        with Image.open(gif) as image:
+            width, height = image.size
+        summary = Summary(
+            value=[
+                Summary.Value(
+                    tag=tag,
+                    image=Summary.Image(
+                        height=height,
+                        width=width,
+                        colorspace=3,
+                        encoded_image_string=gif.read_bytes(),
+                    ),
+                )
+            ]
+        )
+        self._writer._get_file_writer().add_summary(summary, global_step=step)
 
     def close(self) -> None:
         self._writer.flush()
@@ -47,6 +71,7 @@ class WandbLogger:
         run_dir: Path,
         config: dict[str, Any],
         mode: str = "online",
+        resume_id: str | None = None,
     ) -> None:
         import wandb
 
@@ -58,6 +83,7 @@ class WandbLogger:
             config=config,
             mode=mode,
             reinit="finish_previous",
+            **({"id": resume_id, "resume": "allow"} if resume_id else {}),
         )
         self._run.define_metric("global_step")
         self._run.define_metric("*", step_metric="global_step")
@@ -67,8 +93,16 @@ class WandbLogger:
         """Folder where wandb keeps this run's files."""
         return Path(self._run.dir)
 
+    @property
+    def run_id(self) -> str:
+        """The wandb run id (saved in checkpoints so a resumed run continues it)."""
+        return str(self._run.id)
+
     def log_scalars(self, scalars: Mapping[str, float], step: int) -> None:
         self._run.log({**scalars, "global_step": step})
+
+    def log_video(self, tag: str, gif: Path, step: int) -> None:
+        self._run.log({tag: self._wandb.Video(str(gif), format="gif"), "global_step": step})
 
     def close(self) -> None:
         self._run.finish()
@@ -84,6 +118,18 @@ class LoggerGroup:
         if scalars:
             for sink in self.loggers:
                 sink.log_scalars(scalars, step)
+
+    def log_video(self, tag: str, gif: Path, step: int) -> None:
+        for sink in self.loggers:
+            sink.log_video(tag, gif, step)
+
+    @property
+    def wandb_run_id(self) -> str | None:
+        """Id of the wandb run among the sinks, if any."""
+        for sink in self.loggers:
+            if isinstance(sink, WandbLogger):
+                return sink.run_id
+        return None
 
     def close(self) -> None:
         for sink in self.loggers:

@@ -265,6 +265,42 @@ class PushCubeEnv(EmbodiedEnv):
     def close(self) -> None:
         """Nothing to release: the env is plain tensors."""
 
+    # ----------------------------------------------------------------------------- state
+    _STATE_KEYS = (
+        "_seed_key",
+        "_episode",
+        "qpos",
+        "qvel",
+        "tcp",
+        "cube",
+        "cube_vel",
+        "goal",
+        "prev_distance",
+        "elapsed",
+    )
+
+    def state_dict(self) -> dict[str, Any]:
+        """Seed key, per-env episode counters and the full sim state (copies)."""
+        return {key.lstrip("_"): getattr(self, key).clone() for key in self._STATE_KEYS}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Continue exactly where ``state_dict`` was taken; every key and shape must match."""
+        problems = []
+        for key in self._STATE_KEYS:
+            name = key.lstrip("_")
+            if name not in state:
+                problems.append(f"missing {name}")
+            elif tuple(state[name].shape) != tuple(getattr(self, key).shape):
+                problems.append(
+                    f"{name}: saved shape {tuple(state[name].shape)}, "
+                    f"env shape {tuple(getattr(self, key).shape)}"
+                )
+        if problems:
+            raise ValueError("PushCubeEnv state does not fit this env: " + "; ".join(problems))
+        for key in self._STATE_KEYS:
+            current = getattr(self, key)
+            setattr(self, key, state[key.lstrip("_")].to(current.device, current.dtype).clone())
+
     @property
     def episode_counters(self) -> torch.Tensor:
         """Per-env count of episodes started since the last seeded reset."""
