@@ -2,7 +2,7 @@
 
 A uniform random policy succeeds in ~0 % of episodes (docs/benchmarks.md, 1,000 episodes),
 so the thresholds below can only be met by a policy that learned to push. Measured on the
-CI machine: ee 0.79 (seed 42 default: see git history), joint 0.30 / 0.33 (seeds 0 / 1)
+CI machine: ee 0.79 (seed 0), joint 0.30 / 0.33 (seeds 0 / 1)
 for these budgets; the thresholds leave room for numeric differences between CPUs.
 """
 
