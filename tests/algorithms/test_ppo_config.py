@@ -18,7 +18,7 @@ def test_constructor_defaults_equal_the_config_defaults() -> None:
         assert params[f.name].kind is inspect.Parameter.KEYWORD_ONLY
         assert params[f.name].default == f.default, f.name
     extra = set(params) - {f.name for f in dataclasses.fields(PPOConfig)}
-    assert extra == {"policy", "device"}
+    assert extra == {"policy", "device", "distributed"}
 
 
 def test_from_config_keeps_every_value() -> None:

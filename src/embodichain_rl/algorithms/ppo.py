@@ -12,6 +12,9 @@ from embodichain_rl.algorithms.base import BaseAlgorithm, StepCallback
 from embodichain_rl.algorithms.gae import compute_gae
 from embodichain_rl.algorithms.losses import ppo_loss
 from embodichain_rl.algorithms.registry import register_algo
+from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContext
+from embodichain_rl.distributed.ops import average_gradients_, global_mean_std
+from embodichain_rl.distributed.policy_sync import share_policy
 from embodichain_rl.envs.base import EmbodiedEnv
 from embodichain_rl.policies.base import Policy
 
@@ -108,6 +111,13 @@ class PPO(BaseAlgorithm):
     × minibatches of Adam on the clipped loss; nothing in either loop reads a device value
     on the host. The only sync is the once-per-epoch ``target_kl`` check, and only when
     ``target_kl`` is set.
+
+    Data-parallel (``distributed`` with several ranks): every rank starts from rank 0's
+    policy and learns from its own rollout; the observation normaliser merges all ranks'
+    batches, the advantage statistics are taken over all ranks, every minibatch's gradient
+    is averaged over the ranks before clipping, the ``target_kl`` decision uses the
+    ranks' mean KL, and the reported losses are rank means. All ranks draw the same
+    minibatch permutation (same ``seed``), each over its own samples.
     """
 
     def __init__(
@@ -131,6 +141,7 @@ class PPO(BaseAlgorithm):
         target_kl: float | None = None,
         adam_eps: float = 1e-5,
         seed: int | None = None,
+        distributed: DistributedContext = SINGLE_PROCESS,
     ) -> None:
         if lr_schedule == "linear" and total_updates is None:
             raise ValueError("PPO lr_schedule='linear' needs total_updates (>= 1)")
@@ -153,7 +164,10 @@ class PPO(BaseAlgorithm):
             seed=seed,
         )
         self.device = torch.device(device)
+        self.distributed = distributed
+        """The data-parallel job this learner belongs to (no-op in a single process)."""
         self.policy = policy.to(self.device)
+        share_policy(self.policy, distributed)
         self.buffer = None
         self.optimizer = torch.optim.Adam(self.policy.parameters(), lr=learning_rate, eps=adam_eps)
         self.generator = torch.Generator(device=self.device)
@@ -162,9 +176,16 @@ class PPO(BaseAlgorithm):
         """Number of completed ``update`` calls (drives the learning-rate schedule)."""
 
     @classmethod
-    def from_config(cls, *, policy: Policy, device: torch.device | str, config: PPOConfig) -> PPO:
+    def from_config(
+        cls,
+        *,
+        policy: Policy,
+        device: torch.device | str,
+        config: PPOConfig,
+        distributed: DistributedContext = SINGLE_PROCESS,
+    ) -> PPO:
         """Build from a ``PPOConfig`` instance."""
-        return cls(policy=policy, device=device, **asdict(config))
+        return cls(policy=policy, device=device, distributed=distributed, **asdict(config))
 
     def initialize_buffer(
         self, num_steps: int, num_envs: int, obs_dim: int, action_dim: int
@@ -235,7 +256,8 @@ class PPO(BaseAlgorithm):
             buffer.rewards, buffer.values, buffer.dones, next_value, cfg.gamma, cfg.gae_lambda
         )
         if cfg.normalize_advantage:
-            advantages = (advantages - advantages.mean()) / (advantages.std() + 1e-8)
+            mean, std = global_mean_std(advantages, self.distributed)
+            advantages = (advantages - mean) / (std + 1e-8)
         buffer.set_extras(advantages=advantages, returns=returns)
 
     def update(self) -> dict[str, torch.Tensor]:
@@ -273,6 +295,7 @@ class PPO(BaseAlgorithm):
                 )
                 self.optimizer.zero_grad(set_to_none=True)
                 terms.loss.backward()
+                average_gradients_(params, self.distributed)
                 if cfg.max_grad_norm is not None:
                     torch.nn.utils.clip_grad_norm_(params, cfg.max_grad_norm)
                 self.optimizer.step()
@@ -281,12 +304,14 @@ class PPO(BaseAlgorithm):
                 epoch_minibatches += 1
             minibatches += epoch_minibatches
             epochs += 1
+            if cfg.target_kl is not None:
+                self.distributed.all_reduce_mean_(epoch_kl)
             # The one host sync of an update, once per epoch and only with target_kl set.
             if cfg.target_kl is not None and bool(epoch_kl / epoch_minibatches > cfg.target_kl):
                 log.debug("target_kl %.4g reached after %d epochs", cfg.target_kl, epochs)
                 break
         self.update_count += 1
-        means = sums / minibatches
+        means = self.distributed.all_reduce_mean_(sums) / minibatches
         metrics = {name: means[i] for i, name in enumerate(METRIC_NAMES)}
         metrics["explained_variance"] = explained_variance(buffer.values, buffer.returns)
         metrics["lr"] = torch.full((), lr, device=self.device)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContext
+from embodichain_rl.distributed.ops import global_moments
+
 
 class RunningNormalizer(nn.Module):
     """Per-feature running mean / variance merged batch by batch (Chan et al.'s parallel
@@ -13,7 +16,9 @@ class RunningNormalizer(nn.Module):
     The statistics are registered buffers, so they follow ``.to(device)`` and travel in
     ``state_dict``. ``var`` is the population variance of everything seen so far; before the
     first update the normaliser is the identity up to ``eps`` and clipping. ``count`` is
-    float64 so it stays exact past 2**24 samples.
+    float64 so it stays exact past 2**24 samples. Under data-parallel training
+    ``distributed`` is the job's context and every update merges the batch of all ranks
+    together, so the statistics stay identical on every rank.
     """
 
     def __init__(self, *, dim: int, clip: float = 10.0, eps: float = 1e-8) -> None:
@@ -27,6 +32,8 @@ class RunningNormalizer(nn.Module):
         self.register_buffer("mean", torch.zeros(dim))
         self.register_buffer("var", torch.ones(dim))
         self.register_buffer("count", torch.zeros((), dtype=torch.float64))
+        self.distributed: DistributedContext = SINGLE_PROCESS
+        """Ranks whose batches each update merges (set by ``share_policy``)."""
 
     @torch.no_grad()
     def update(self, x: torch.Tensor) -> None:
@@ -35,8 +42,9 @@ class RunningNormalizer(nn.Module):
         batch_count = x.shape[0]
         if batch_count == 0:
             return
-        batch_mean = x.mean(dim=0)
-        batch_var = x.var(dim=0, unbiased=False)
+        batch_mean, batch_var, batch_count = global_moments(
+            x.mean(dim=0), x.var(dim=0, unbiased=False), batch_count, self.distributed
+        )
         total = self.count + batch_count
         new_frac = (batch_count / total).to(self.mean.dtype)
         old_frac = (self.count / total).to(self.mean.dtype)

@@ -10,6 +10,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig
 
 from embodichain_rl.algorithms import BaseAlgorithm
+from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContext
 from embodichain_rl.envs.base import EmbodiedEnv
 from embodichain_rl.policies import Policy
 
@@ -32,15 +33,24 @@ def build_env(env_cfg: DictConfig, *, device: torch.device, num_envs: int | None
     return instantiate(env_cfg, _convert_="all", **overrides)
 
 
-def build_components(cfg: DictConfig, device: torch.device) -> Components:
+def build_components(
+    cfg: DictConfig, device: torch.device, distributed: DistributedContext = SINGLE_PROCESS
+) -> Components:
     """Build training env, eval env, policy and algorithm; runtime-only values (dims,
-    device, iteration count) are passed here rather than interpolated in the config."""
+    device, iteration count) are passed here rather than interpolated in the config.
+
+    Under data-parallel training the algorithm gets ``distributed`` (it makes every rank
+    start from rank 0's policy; an algorithm that cannot synchronise fails here, loudly)."""
     env = build_env(cfg.env, device=device)
     eval_env = build_env(cfg.env, device=device, num_envs=cfg.runtime.eval_envs)
     policy = instantiate(
         cfg.policy, obs_dim=env.obs_dim, action_dim=env.action_dim, _convert_="all"
     ).to(device)
     run_defaults = {"total_updates": cfg.runtime.iterations, "seed": cfg.runtime.seed}
-    unset = {k: v for k, v in run_defaults.items() if cfg.algorithm.get(k, v) is None}
-    algorithm = instantiate(cfg.algorithm, policy=policy, device=device, _convert_="all", **unset)
+    extra: dict[str, Any] = {
+        k: v for k, v in run_defaults.items() if cfg.algorithm.get(k, v) is None
+    }
+    if distributed.enabled:
+        extra["distributed"] = distributed
+    algorithm = instantiate(cfg.algorithm, policy=policy, device=device, _convert_="all", **extra)
     return Components(env=env, eval_env=eval_env, policy=policy, algorithm=algorithm)

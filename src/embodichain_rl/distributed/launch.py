@@ -1,0 +1,112 @@
+"""Process-group set-up for a ``torchrun`` job: backend and device per rank, a shared run
+directory, rank 0 as the only writer, and a bounded wait for a failed rank."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import torch
+import torch.distributed as dist
+from omegaconf import DictConfig
+
+from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContext
+from embodichain_rl.utils.device import resolve_device
+
+log = logging.getLogger(__name__)
+
+TIMEOUT_ENV = "EMBODICHAIN_DIST_TIMEOUT_S"
+"""Environment variable: seconds a collective may wait for the other ranks before the job
+fails (default :data:`DEFAULT_TIMEOUT_S`); it must exceed rank 0's longest evaluation."""
+
+DEFAULT_TIMEOUT_S = 900.0
+"""Default collective timeout in seconds."""
+
+WORKER_HYDRA_OVERRIDES = ("hydra.run.dir=.", "hydra.output_subdir=null", "hydra/job_logging=stdout")
+"""Hydra overrides of ranks other than 0: no run directory, no ``.hydra/``, no log file
+(their run directory is rank 0's, received over the process group)."""
+
+
+def worker_hydra_overrides(environ: Mapping[str, str]) -> list[str]:
+    """Overrides to append to the command line of this process so that only rank 0 makes
+    Hydra output; empty outside ``torchrun`` and on rank 0."""
+    ctx = DistributedContext.from_environ(environ)
+    return list(WORKER_HYDRA_OVERRIDES) if ctx.enabled and not ctx.is_main else []
+
+
+def collective_timeout(environ: Mapping[str, str]) -> timedelta:
+    """The process group's collective timeout."""
+    seconds = float(environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT_S))
+    if not seconds > 0:
+        raise ValueError(f"{TIMEOUT_ENV} must be > 0 seconds, got {seconds}")
+    return timedelta(seconds=seconds)
+
+
+def rank_device(runtime: DictConfig, ctx: DistributedContext) -> torch.device:
+    """The device of this rank: ``cuda:LOCAL_RANK`` when the run uses CUDA, else CPU."""
+    device = resolve_device(runtime.device, cuda=runtime.cuda)
+    if device.type != "cuda":
+        return device
+    visible = torch.cuda.device_count()
+    if ctx.local_rank >= visible:
+        raise RuntimeError(
+            f"rank {ctx.rank} (LOCAL_RANK={ctx.local_rank}) needs cuda:{ctx.local_rank} but "
+            f"only {visible} GPU(s) are visible: start at most {visible} processes per node "
+            "(--nproc_per_node) or train on CPU (runtime.cuda=false)"
+        )
+    return torch.device("cuda", ctx.local_rank)
+
+
+@contextmanager
+def distributed_job(
+    runtime: DictConfig, run_dir: Path, environ: Mapping[str, str] | None = None
+) -> Iterator[tuple[DistributedContext, Path]]:
+    """``(context, run directory)`` for the job this process belongs to.
+
+    Outside ``torchrun`` this is the single-process context and ``run_dir`` unchanged.
+    Under ``torchrun`` it joins the process group (NCCL on CUDA, gloo on CPU) with a
+    collective timeout, takes rank 0's run directory, quiets the other ranks' logging to
+    warnings, and leaves the group when the job ends. A rank that raises exits without
+    waiting for the others: ``torchrun`` then stops them, and a rank already blocked in a
+    collective fails when its peer's connection closes or the timeout passes.
+    """
+    environ = os.environ if environ is None else environ
+    ctx = DistributedContext.from_environ(environ)
+    if not ctx.enabled:
+        yield SINGLE_PROCESS, run_dir
+        return
+    device = rank_device(runtime, ctx)
+    backend = "nccl" if device.type == "cuda" else "gloo"
+    if device.type == "cuda":
+        torch.cuda.set_device(device)
+    dist.init_process_group(backend=backend, timeout=collective_timeout(environ))
+    ctx = DistributedContext(
+        rank=ctx.rank, world_size=ctx.world_size, local_rank=ctx.local_rank, device=device
+    )
+    shared_dir = Path(ctx.broadcast_object(str(run_dir)))
+    if not ctx.is_main:
+        logging.getLogger().setLevel(logging.WARNING)
+    log.info("rank %d of %d on %s (%s backend)", ctx.rank, ctx.world_size, device, backend)
+    try:
+        yield ctx, shared_dir
+    except BaseException:
+        log.error("rank %d of %d failed; the job stops", ctx.rank, ctx.world_size)
+        raise
+    dist.destroy_process_group()
+
+
+def worker_resume_payload(payload: dict[str, Any], rng_state: dict[str, Any]) -> dict[str, Any]:
+    """The part of rank 0's checkpoint another rank restores: the learner state and the
+    counters, but not rank 0's envs, observation, RNG or best-checkpoint copy (the rank
+    re-seeds its own envs and writes nothing)."""
+    local = dict(payload)
+    local["env"] = {}
+    local["obs"] = None
+    local["rng"] = rng_state
+    local["best_checkpoint"] = None
+    return local
