@@ -15,7 +15,11 @@ import torch
 from omegaconf import DictConfig, OmegaConf
 
 from embodichain_rl.config.validation import validate_config
+from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContext, rank_seed
+from embodichain_rl.distributed.launch import worker_resume_payload
+from embodichain_rl.distributed.ops import check_in_sync
 from embodichain_rl.trainer.build import build_components
+from embodichain_rl.trainer.checkpoint import capture_rng_state
 from embodichain_rl.trainer.curves import plot_runs
 from embodichain_rl.trainer.loggers import LoggerGroup, MetricLogger, TensorBoardLogger, WandbLogger
 from embodichain_rl.trainer.resume import prepare_resume
@@ -64,13 +68,19 @@ def _make_loggers(
     return LoggerGroup(sinks)
 
 
-def run(cfg: DictConfig, run_dir: Path) -> TrainSummary:
+def run(
+    cfg: DictConfig, run_dir: Path, distributed: DistributedContext = SINGLE_PROCESS
+) -> TrainSummary:
     """Validate ``cfg``, build every component on the run's device, train, and write
     ``logs/``, ``checkpoints/``, ``summary.json`` and ``curves.png`` under ``run_dir``.
 
     With ``runtime.resume`` set it continues that checkpoint's run exactly (see
     :mod:`embodichain_rl.trainer.resume`). SIGINT / SIGTERM stop it after the current
     iteration with a checkpoint and :class:`TrainingInterrupted` (exit code 130 / 143).
+
+    Under ``torchrun`` (``distributed`` from ``distributed_job``) every rank trains its own
+    ``env.num_envs`` envs seeded with ``rank_seed``; only rank 0 logs, evaluates and
+    writes, and every rank returns rank 0's summary (docs/distributed.md).
     """
     cfg, resume_payload = prepare_resume(cfg)
     import_user_modules(list(cfg.runtime.imports))
@@ -78,12 +88,14 @@ def run(cfg: DictConfig, run_dir: Path) -> TrainSummary:
     runtime = cfg.runtime
     if runtime.torch_threads > 0:
         torch.set_num_threads(runtime.torch_threads)
-    device = resolve_device(runtime.device, cuda=runtime.cuda)
-    seed_everything(runtime.seed)
+    device = distributed.device or resolve_device(runtime.device, cuda=runtime.cuda)
+    seed = rank_seed(runtime.seed, distributed.rank)
+    seed_everything(seed)
     resolved = OmegaConf.to_container(cfg, resolve=True)
     assert isinstance(resolved, dict)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    components = build_components(cfg, device)
+    if distributed.is_main:
+        run_dir.mkdir(parents=True, exist_ok=True)
+    components = build_components(cfg, device, distributed)
     log.info(
         "training %s on %s: %d envs x %d steps per iteration, %d iterations -> %s",
         runtime.exp_name,
@@ -94,15 +106,20 @@ def run(cfg: DictConfig, run_dir: Path) -> TrainSummary:
         run_dir,
     )
     wandb_id = resume_payload.get("wandb_run_id") if resume_payload else None
-    loggers = _make_loggers(cfg, run_dir, resolved, wandb_id)
+    loggers = (
+        _make_loggers(cfg, run_dir, resolved, wandb_id) if distributed.is_main else LoggerGroup([])
+    )
+    if resume_payload is not None and not distributed.is_main:
+        seed_everything(seed + int(resume_payload["iteration"]))
+        resume_payload = worker_resume_payload(resume_payload, capture_rng_state())
     settings = TrainerSettings(
         iterations=runtime.iterations,
         rollout_steps=runtime.rollout_steps,
-        seed=runtime.seed,
+        seed=seed,
         eval_freq=runtime.eval_freq,
         save_freq=runtime.save_freq,
         log_dense=runtime.log_dense,
-        progress_bar=runtime.progress_bar,
+        progress_bar=runtime.progress_bar and distributed.is_main,
         video_freq=runtime.video_freq,
     )
     trainer = Trainer(
@@ -113,14 +130,17 @@ def run(cfg: DictConfig, run_dir: Path) -> TrainSummary:
         run_dir=run_dir,
         loggers=loggers,
         config=resolved,
+        distributed=distributed,
     )
     try:
         summary = trainer.train(resume=resume_payload)
+        check_in_sync(components.policy, distributed, "the policy")
     finally:
         loggers.close()
         components.env.close()
         components.eval_env.close()
-        _write_curves(run_dir)
+        if distributed.is_main:
+            _write_curves(run_dir)
     log.info(
         "done: %d steps in %.1f s (%.0f SPS); eval success %.3f, return %.2f",
         summary.global_steps,

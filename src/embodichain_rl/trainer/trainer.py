@@ -15,6 +15,7 @@ from typing import Any
 import torch
 
 from embodichain_rl.algorithms import BaseAlgorithm
+from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContext
 from embodichain_rl.envs.base import EmbodiedEnv
 from embodichain_rl.trainer.checkpoint import (
     capture_rng_state,
@@ -99,6 +100,7 @@ class Trainer:
         run_dir: Path,
         loggers: LoggerGroup,
         config: dict[str, Any],
+        distributed: DistributedContext = SINGLE_PROCESS,
     ) -> None:
         if settings.iterations < 1 or settings.rollout_steps < 1:
             raise ValueError("iterations and rollout_steps must be >= 1")
@@ -109,6 +111,8 @@ class Trainer:
         self.checkpoint_dir = run_dir / "checkpoints"
         self.loggers = loggers
         self.config = config
+        self.distributed = distributed
+        """Data-parallel job: only its main rank evaluates and writes checkpoints and files."""
         self.evaluator = Evaluator(env=eval_env, seed=settings.seed + 10_000)
         self.tracker = EpisodeTracker(
             num_envs=env.num_envs, device=algorithm.device, dense=settings.log_dense
@@ -125,8 +129,8 @@ class Trainer:
 
     @property
     def steps_per_iteration(self) -> int:
-        """Env steps (all envs together) collected per iteration."""
-        return self.settings.rollout_steps * self.env.num_envs
+        """Env steps (all envs of all ranks together) collected per iteration."""
+        return self.settings.rollout_steps * self.env.num_envs * self.distributed.world_size
 
     def train(self, resume: dict[str, Any] | None = None) -> TrainSummary:
         """Run the remaining iterations, then a final evaluation and checkpoint.
@@ -155,18 +159,21 @@ class Trainer:
             try:
                 for _ in range(remaining):
                     obs = self._iteration(obs, progress)
-                    if self.stop.signum is not None:
-                        self._interrupt(self.stop.signum)
+                    signum = self.distributed.any_flag(self.stop.signum)
+                    if signum is not None:
+                        self._interrupt(signum)
             finally:
                 progress.close()
             wall = time.perf_counter() - start
+            if not self.distributed.is_main:
+                return self.distributed.broadcast_object(None)  # rank 0's summary
             last_eval = self._last_eval
             if last_eval is None or not settings.eval_freq or self.iteration % settings.eval_freq:
                 last_eval = self._evaluate()
             last_path = self._save("last.pt")
         summary = self._summary(last_eval, wall, last_path)
         (self.run_dir / "summary.json").write_text(json.dumps(summary.__dict__, indent=2))
-        return summary
+        return self.distributed.broadcast_object(summary)
 
     def _iteration(self, obs: torch.Tensor, progress: ProgressBar) -> torch.Tensor:
         """One rollout + update, then logging, evaluation, checkpoints and video on their
@@ -184,11 +191,12 @@ class Trainer:
         progress.update(self.steps_per_iteration, scalars)
         self._log_dense(step_before)
         self._obs = obs
-        if settings.eval_freq and self.iteration % settings.eval_freq == 0:
+        main = self.distributed.is_main
+        if main and settings.eval_freq and self.iteration % settings.eval_freq == 0:
             self._last_eval = self._evaluate()
         if settings.save_freq and self.iteration % settings.save_freq == 0:
             self._save(f"iter_{self.iteration:06d}.pt")
-        if settings.video_freq and self.iteration % settings.video_freq == 0:
+        if main and settings.video_freq and self.iteration % settings.video_freq == 0:
             self._log_video()
         return obs
 
@@ -238,7 +246,10 @@ class Trainer:
         return result
 
     def _save(self, name: str, eval_result: EvalResult | None = None) -> Path:
-        """Checkpoint everything an exact resume needs; taken only at iteration boundaries."""
+        """Checkpoint everything an exact resume needs; taken only at iteration boundaries
+        (by the main rank only: the other ranks' learner state is identical)."""
+        if not self.distributed.is_main:
+            return self.checkpoint_dir / name
         payload: dict[str, Any] = {
             "iteration": self.iteration,
             "global_step": self.global_step,
