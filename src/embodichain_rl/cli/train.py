@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from omegaconf import DictConfig
 
 from embodichain_rl.cli.json_entry import run_with_json
 from embodichain_rl.config import register_configs
+from embodichain_rl.distributed.launch import distributed_job, worker_hydra_overrides
 from embodichain_rl.sweep.job import run_recorded
 from embodichain_rl.sweep.plugins import missing_plugin_hint
 from embodichain_rl.sweep.threads import share_cpu_threads
@@ -28,13 +30,21 @@ def train(cfg: DictConfig) -> float:
     """Train with the composed config; returns the final eval success rate (the objective).
 
     Writes ``status.json`` (and ``error.txt`` on failure) into the run dir; in a sweep a
-    failed job returns ``-inf`` instead of raising, so the other jobs still run."""
+    failed job returns ``-inf`` instead of raising, so the other jobs still run. Under
+    ``torchrun`` every rank trains in rank 0's run dir and only rank 0 records."""
     hydra_cfg = HydraConfig.get()
     run_dir = Path(hydra_cfg.runtime.output_dir)
     in_sweep = hydra_cfg.mode == RunMode.MULTIRUN
     if in_sweep:
         share_cpu_threads(cfg, hydra_cfg.launcher)
-    return run_recorded(lambda: run(cfg, run_dir).eval_success_rate, run_dir, in_sweep=in_sweep)
+    with distributed_job(cfg.runtime, run_dir) as (distributed, shared_dir):
+
+        def job() -> float:
+            return run(cfg, shared_dir, distributed).eval_success_rate
+
+        if not distributed.is_main:
+            return job()
+        return run_recorded(job, shared_dir, in_sweep=in_sweep)
 
 
 def main() -> None:
@@ -43,6 +53,7 @@ def main() -> None:
     if hint is not None:
         print(f"error: {hint}", file=sys.stderr)
         sys.exit(EXIT_MISSING_PLUGIN)
+    sys.argv.extend(worker_hydra_overrides(os.environ))
     run_with_json(train)
 
 
