@@ -1,9 +1,10 @@
 """PPO really learns PushCube, sized for a 2-core CI machine.
 
 A uniform random policy succeeds in ~0 % of episodes (docs/benchmarks.md, 1,000 episodes),
-so the thresholds below can only be met by a policy that learned to push. Measured on the
-CI machine: ee 0.79 (seed 0), joint 0.30 / 0.33 (seeds 0 / 1)
-for these budgets; the thresholds leave room for numeric differences between CPUs.
+so the thresholds below can only be met by a policy that learned to push. Joint control
+learns slowly at first (0.09–0.33 after 1.6 M steps across seeds), so its test runs
+2.6 M steps, where the default config's runs were at 0.75–0.82; ee control was at 0.79
+after these 0.66 M steps. The thresholds leave room for numeric differences between CPUs.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def test_ppo_learns_push_cube_with_ee_control(compose_train, tmp_path: Path) -> 
 
 @pytest.mark.slow
 def test_ppo_learns_push_cube_with_default_joint_control(compose_train, tmp_path: Path) -> None:
-    cfg = compose_train(*COMMON, "runtime.iterations=50")
+    cfg = compose_train(*COMMON, "runtime.iterations=80")
     summary = run(cfg, tmp_path)
-    assert summary.global_steps == 50 * 16 * 2048
-    assert summary.eval_success_rate >= 0.15, summary
+    assert summary.global_steps == 80 * 16 * 2048
+    assert summary.eval_success_rate >= 0.3, summary
