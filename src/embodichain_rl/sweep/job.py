@@ -25,31 +25,27 @@ def run_recorded(job: Callable[[], float], run_dir: Path, *, in_sweep: bool) -> 
     ``error.txt`` when it raises. In a sweep a failure is logged and returns
     :data:`FAILED_OBJECTIVE` so the other jobs still run; otherwise it propagates."""
     start = time.perf_counter()
+
+    def record(status: str, objective: float | None, error: str | None = None) -> None:
+        write_status(
+            run_dir,
+            JobStatus(
+                status=status,
+                objective=objective,
+                wall_time_s=time.perf_counter() - start,
+                torch_threads=torch.get_num_threads(),
+                error=error,
+            ),
+        )
+
     try:
         objective = job()
     except Exception as error:
         write_error(run_dir, error)
-        write_status(
-            run_dir,
-            JobStatus(
-                status=FAILED,
-                objective=None,
-                wall_time_s=time.perf_counter() - start,
-                torch_threads=torch.get_num_threads(),
-                error=describe(error),
-            ),
-        )
+        record(FAILED, None, describe(error))
         if not in_sweep:
             raise
         log.error("job failed (%s); recorded in %s", describe(error), run_dir)
         return FAILED_OBJECTIVE
-    write_status(
-        run_dir,
-        JobStatus(
-            status=OK,
-            objective=objective,
-            wall_time_s=time.perf_counter() - start,
-            torch_threads=torch.get_num_threads(),
-        ),
-    )
+    record(OK, objective)
     return objective
