@@ -1,1 +1,1 @@
-"""cli."""
+"""Console entry points (embodichain-train, -eval, -export, -plot, -bench, -convert...)."""

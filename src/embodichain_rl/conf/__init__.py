@@ -1,0 +1,1 @@
+"""Hydra configs shipped with the package (the top-level ``conf/`` links here)."""
