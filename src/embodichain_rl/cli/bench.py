@@ -1,6 +1,8 @@
 """``embodichain-bench``: throughput and task-sanity benchmarks (subcommands).
 
 - ``env``: env-only steps/s with uniform random actions, per ``--num-envs``.
+- ``train``: PPO training throughput, framework vs a single-file reference loop
+  (:mod:`embodichain_rl.cli.bench_train`).
 - ``scripted``: success rates of the scripted controller and of a uniform random policy over
   seeded episodes (first episode of every env in one batch).
 
@@ -17,6 +19,7 @@ from collections.abc import Callable, Sequence
 
 import torch
 
+from embodichain_rl.cli.bench_train import add_train
 from embodichain_rl.envs.push_cube import PushCubeEnv, scripted_action
 
 CONTROL_MODES = ("joint_delta_pos", "ee_delta_pos")
@@ -146,7 +149,11 @@ def _add_scripted(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_scripted)
 
 
-SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_env, _add_scripted)
+SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
+    _add_env,
+    _add_scripted,
+    add_train,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

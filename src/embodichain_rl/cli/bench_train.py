@@ -1,0 +1,308 @@
+"""``embodichain-bench train``: PPO training throughput of the framework against a plain
+single-file reference loop (``benchmarks/reference_ppo.py``), per ``--num-envs``.
+
+Both sides run PushCube with the default config's network (128-128 ELU actor and critic),
+16 rollout steps, 5 epochs and minibatches of 8,192 samples (capped at the rollout size).
+Warm-up iterations are excluded; each figure is the median over the timed iterations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import math
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+import torch
+from hydra import compose, initialize_config_module
+from omegaconf import DictConfig
+
+from embodichain_rl.config import register_configs
+from embodichain_rl.envs.base import EmbodiedEnv
+from embodichain_rl.trainer.build import build_components
+from embodichain_rl.trainer.episode_stats import EpisodeTracker
+from embodichain_rl.trainer.run import seed_everything
+
+REFERENCE_PATH = Path(__file__).resolve().parents[3] / "benchmarks" / "reference_ppo.py"
+"""Where the reference loop lives in a source checkout (editable install)."""
+
+
+@dataclass
+class Figures:
+    """Medians over the timed iterations of one implementation at one ``num_envs``."""
+
+    env_sps: float
+    """Env-only steps/s (random actions); NaN for the reference (same env, same figure)."""
+    rollout_sps: float
+    """Env steps/s of the rollout phase (policy + env + storage + GAE)."""
+    update_s: float
+    """Seconds per update (all epochs and minibatches, plus the per-iteration log read)."""
+    update_samples_per_s: float
+    """Samples processed per second by the update (epochs * minibatches * size / update_s)."""
+    end_to_end_sps: float
+    """Env steps/s of whole iterations (rollout + update)."""
+    peak_mb: float
+    """Peak memory while timing: CUDA max allocated, else process max RSS."""
+
+
+def compose_config(
+    *, num_envs: int, control_mode: str, device: torch.device, overrides: list[str]
+) -> DictConfig:
+    """The default ``train`` config at ``num_envs``; the minibatch is capped at T*N."""
+    register_configs()
+    base = [
+        f"env.num_envs={num_envs}",
+        f"env.control_mode={control_mode}",
+        f"runtime.device={device}",
+        "runtime.progress_bar=false",
+        *overrides,
+    ]
+    with initialize_config_module("embodichain_rl.conf", version_base="1.3"):
+        cfg = compose("train", base)
+        total = cfg.runtime.rollout_steps * cfg.env.num_envs
+        if cfg.algorithm.batch_size > total:
+            cfg = compose("train", [*base, f"algorithm.batch_size={total}"])
+    return cfg
+
+
+def sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def reset_peak(device: torch.device) -> None:
+    """Restart the peak-memory counter (Linux: clear the RSS high-water mark)."""
+    if device.type == "cuda":
+        torch.cuda.reset_peak_memory_stats(device)
+        return
+    with contextlib.suppress(OSError):  # no reset: the figure is the process peak so far
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_mb(device: torch.device) -> float:
+    if device.type == "cuda":
+        return torch.cuda.max_memory_allocated(device) / 2**20
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # bytes on macOS, else KiB
+    return maxrss / (2**20 if sys.platform == "darwin" else 2**10)
+
+
+def time_iterations(
+    rollout: Callable[[], None],
+    update: Callable[[], None],
+    *,
+    warmup: int,
+    iterations: int,
+    device: torch.device,
+) -> tuple[float, float, float]:
+    """Median seconds of (rollout, update, whole iteration) over the timed iterations."""
+    rows = []
+    for i in range(warmup + iterations):
+        if i == warmup:
+            reset_peak(device)
+        sync(device)
+        start = time.perf_counter()
+        rollout()
+        sync(device)
+        mid = time.perf_counter()
+        update()
+        sync(device)
+        end = time.perf_counter()
+        if i >= warmup:
+            rows.append((mid - start, end - mid, end - start))
+    return tuple(statistics.median(col) for col in zip(*rows, strict=True))  # type: ignore[return-value]
+
+
+def env_only_sps(env: EmbodiedEnv, steps: int, device: torch.device) -> float:
+    """Env steps/s of ``env`` with uniform random actions (after 2 untimed steps)."""
+    env.reset(seed=0)
+    actions = torch.rand(steps + 2, env.num_envs, env.action_dim, device=device) * 2 - 1
+    for t in range(2):
+        env.step(actions[t])
+    sync(device)
+    start = time.perf_counter()
+    for t in range(2, steps + 2):
+        env.step(actions[t])
+    sync(device)
+    return env.num_envs * steps / (time.perf_counter() - start)
+
+
+def bench_framework(
+    cfg: DictConfig, device: torch.device, *, warmup: int, iterations: int
+) -> Figures:
+    """Time the framework's own PPO (built by ``build_components``) as the trainer runs it:
+    ``collect_rollout`` with the episode tracker, ``update``, one host read per iteration."""
+    seed_everything(cfg.runtime.seed)
+    components = build_components(cfg, device)
+    env, algorithm = components.env, components.algorithm
+    steps, n = cfg.runtime.rollout_steps, env.num_envs
+    env_sps = env_only_sps(env, steps * iterations, device)
+    algorithm.initialize_buffer(steps, n, env.obs_dim, env.action_dim)
+    tracker = EpisodeTracker(num_envs=n, device=device)
+    state = {"obs": env.reset(seed=cfg.runtime.seed)[0]}
+
+    def rollout() -> None:
+        with torch.no_grad():
+            state["obs"] = algorithm.collect_rollout(env, state["obs"], on_step=tracker.on_step)
+
+    def update() -> None:
+        losses = algorithm.update()
+        torch.stack([v.detach().float().reshape(()) for v in losses.values()]).cpu()
+        tracker.read()
+
+    with torch.enable_grad():
+        r, u, e = time_iterations(
+            rollout, update, warmup=warmup, iterations=iterations, device=device
+        )
+    batch, epochs = cfg.algorithm.batch_size, cfg.algorithm.n_epochs
+    samples = epochs * (steps * n // batch) * batch
+    return Figures(env_sps, steps * n / r, u, samples / u, steps * n / e, peak_mb(device))
+
+
+def load_reference(path: Path) -> ModuleType:
+    """Import the single-file reference loop from ``path``."""
+    if not path.is_file():
+        raise SystemExit(
+            f"reference loop not found at {path}; run from a source checkout or pass --reference"
+        )
+    spec = importlib.util.spec_from_file_location("reference_ppo", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def bench_reference(
+    reference: ModuleType,
+    cfg: DictConfig,
+    device: torch.device,
+    *,
+    warmup: int,
+    iterations: int,
+) -> Figures:
+    """Time the reference loop with the same sizes and hyperparameters as ``cfg``."""
+    alg = cfg.algorithm
+    args = reference.Args(
+        num_envs=cfg.env.num_envs,
+        num_steps=cfg.runtime.rollout_steps,
+        iterations=cfg.runtime.iterations,
+        learning_rate=alg.learning_rate,
+        update_epochs=alg.n_epochs,
+        minibatch_size=alg.batch_size,
+        gamma=alg.gamma,
+        gae_lambda=alg.gae_lambda,
+        clip_coef=alg.clip_coef,
+        ent_coef=alg.ent_coef,
+        vf_coef=alg.vf_coef,
+        max_grad_norm=alg.max_grad_norm,
+        hidden=int(cfg.policy.actor.hidden_sizes[0]),
+        control_mode=cfg.env.control_mode,
+        seed=cfg.runtime.seed,
+        device=str(device),
+    )
+    ppo = reference.ReferencePPO(args)
+    with torch.enable_grad():
+        r, u, e = time_iterations(
+            ppo.rollout, ppo.update, warmup=warmup, iterations=iterations, device=device
+        )
+    steps = args.num_steps * args.num_envs
+    samples = args.update_epochs * (steps // args.minibatch_size) * args.minibatch_size
+    return Figures(math.nan, steps / r, u, samples / u, steps / e, peak_mb(device))
+
+
+def _row(name: str, f: Figures) -> str:
+    env = "-" if math.isnan(f.env_sps) else f"{f.env_sps:,.0f}"
+    return (
+        f"  {name:<10} env {env:>9}  rollout {f.rollout_sps:>9,.0f}  "
+        f"update {f.update_s * 1e3:7.1f} ms ({f.update_samples_per_s:>10,.0f} samples/s)  "
+        f"end-to-end {f.end_to_end_sps:>9,.0f} steps/s  peak {f.peak_mb:7.0f} MB"
+    )
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """``embodichain-bench train``."""
+    from embodichain_rl.cli.bench import _device, _header
+    from embodichain_rl.cli.bench_tts import time_to_success
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    device = _device(args.device)
+    reference = load_reference(args.reference)
+    print("PPO training throughput on PushCube: framework vs reference loop (env steps/s)")
+    print(_header(device))
+    print(f"median of {args.iterations} timed iterations after {args.warmup} warm-up iterations")
+    for n in args.num_envs:
+        cfg = compose_config(
+            num_envs=n, control_mode=args.control_mode, device=device, overrides=args.override
+        )
+        alg = cfg.algorithm
+        print(
+            f"num_envs={n}: {cfg.runtime.rollout_steps} steps x {n} envs, {alg.n_epochs} epochs"
+            f" x minibatch {alg.batch_size}"
+        )
+        fw = bench_framework(cfg, device, warmup=args.warmup, iterations=args.iterations)
+        print(_row("framework", fw), flush=True)
+        ref = bench_reference(
+            reference, cfg, device, warmup=args.warmup, iterations=args.iterations
+        )
+        print(_row("reference", ref))
+        print(
+            f"  ratio framework/reference end-to-end: {fw.end_to_end_sps / ref.end_to_end_sps:.3f}"
+        )
+    if args.time_to_success:
+        overrides = [f"runtime.eval_freq={args.eval_freq}", *args.override, *args.tts_override]
+        cfg = compose_config(
+            num_envs=2048, control_mode=args.control_mode, device=device, overrides=overrides
+        )
+        result = time_to_success(cfg, device, target=args.target)
+        if result.seconds is None:
+            print(
+                f"time to eval success >= {args.target}: not reached in "
+                f"{result.total_seconds:.1f} s (best {result.best_success:.3f})"
+            )
+        else:
+            print(
+                f"time to eval success >= {args.target}: {result.seconds:.1f} s "
+                f"({result.env_steps:,} env steps, evaluations every {cfg.runtime.eval_freq} "
+                "iterations included)"
+            )
+    return 0
+
+
+def add_train(sub: argparse._SubParsersAction) -> None:
+    """Register the ``train`` subcommand."""
+    p = sub.add_parser("train", help="PPO training throughput: framework vs reference loop")
+    p.add_argument("--num-envs", type=int, nargs="+", default=[256, 1024, 2048, 4096])
+    p.add_argument("--iterations", type=int, default=5, help="timed iterations (median)")
+    p.add_argument("--warmup", type=int, default=2, help="untimed iterations first")
+    p.add_argument("--device", default="auto", help="auto | cpu | cuda[:i]")
+    p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: default)")
+    p.add_argument(
+        "--control-mode", choices=("joint_delta_pos", "ee_delta_pos"), default="joint_delta_pos"
+    )
+    p.add_argument(
+        "--override", nargs="*", default=[], help="extra Hydra overrides of the train config"
+    )
+    p.add_argument("--reference", type=Path, default=REFERENCE_PATH, help="reference loop file")
+    p.add_argument(
+        "--time-to-success",
+        action="store_true",
+        help="also train the default config (2,048 envs) until eval success >= --target",
+    )
+    p.add_argument("--target", type=float, default=0.9, help="eval success rate to reach")
+    p.add_argument("--eval-freq", type=int, default=5, help="iterations between evaluations")
+    p.add_argument(
+        "--tts-override",
+        nargs="*",
+        default=[],
+        help="Hydra overrides for the time-to-success run only (e.g. runtime.iterations=50)",
+    )
+    p.set_defaults(func=run_train)

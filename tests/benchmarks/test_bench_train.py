@@ -1,0 +1,53 @@
+"""``embodichain-bench train`` and the reference PPO loop run end to end (tiny, no timing)."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from embodichain_rl.cli.bench import main
+from embodichain_rl.cli.bench_train import REFERENCE_PATH, load_reference
+
+NUMBER = r"[-+]?[\d,]*\.?\d+"
+
+
+def test_train_subcommand_reports_positive_figures_and_ratio(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["train", "--num-envs", "64", "--iterations", "2", "--warmup", "1"]
+    assert main([*argv, "--device", "cpu", "--threads", "1"]) == 0
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if "end-to-end" in line and "steps/s" in line]
+    assert len(rows) == 2 and rows[0].lstrip().startswith("framework")
+    for row in rows:
+        figures = [float(x.replace(",", "")) for x in re.findall(NUMBER, row)]
+        assert figures and all(math.isfinite(x) and x > 0 for x in figures)
+    ratio = re.search(r"ratio framework/reference end-to-end: (" + NUMBER + ")", out)
+    assert ratio is not None and math.isfinite(float(ratio.group(1)))
+    assert float(ratio.group(1)) > 0
+
+
+def test_reference_loop_runs_one_iteration_with_finite_losses() -> None:
+    reference = load_reference(REFERENCE_PATH)
+    args = reference.Args(num_envs=16, num_steps=8, iterations=2, minibatch_size=32)
+    ppo = reference.ReferencePPO(args)
+    ppo.rollout()
+    ppo.update()
+    assert ppo.iteration == 1
+    for name in ("policy_loss", "value_loss", "entropy", "approx_kl", "clipfrac"):
+        assert math.isfinite(ppo.stats[name]), name
+    assert ppo.stats["value_loss"] >= 0.0
+
+
+def test_time_to_success_stops_at_the_first_eval_reaching_the_target(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["train", "--num-envs", "16", "--iterations", "1", "--warmup", "0", "--device", "cpu"]
+    tts = ["--time-to-success", "--target", "0.0", "--eval-freq", "1", "--tts-override"]
+    small = ["env.num_envs=64", "runtime.eval_envs=8", "runtime.iterations=3"]
+    assert main([*argv, *tts, *small]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("time to eval success >= 0.0"))
+    assert "1,024 env steps" in line
