@@ -3,7 +3,9 @@ single-file reference loop (``benchmarks/reference_ppo.py``), per ``--num-envs``
 
 Both sides run PushCube with the default config's network (128-128 ELU actor and critic),
 16 rollout steps, 5 epochs and minibatches of 8,192 samples (capped at the rollout size).
-Warm-up iterations are excluded; each figure is the median over the timed iterations.
+The two run in one process, built side by side, their iterations alternating (order flipped
+every round) so that background load on a shared machine hits both alike. Warm-up
+iterations are excluded; each figure is the median over the timed iterations.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ class Figures:
     end_to_end_sps: float
     """Env steps/s of whole iterations (rollout + update)."""
     peak_mb: float
-    """Peak memory while timing: CUDA max allocated, else process max RSS."""
+    """Peak memory over its own timed iterations (counter reset before each): CUDA max
+    allocated, else process max RSS (which includes the other implementation and imports)."""
 
 
 def compose_config(
@@ -94,30 +97,61 @@ def peak_mb(device: torch.device) -> float:
     return maxrss / (2**20 if sys.platform == "darwin" else 2**10)
 
 
-def time_iterations(
-    rollout: Callable[[], None],
-    update: Callable[[], None],
-    *,
-    warmup: int,
-    iterations: int,
-    device: torch.device,
-) -> tuple[float, float, float]:
-    """Median seconds of (rollout, update, whole iteration) over the timed iterations."""
-    rows = []
+@dataclass
+class Subject:
+    """One implementation under test: the two halves of an iteration and its sizes."""
+
+    name: str
+    rollout: Callable[[], None]
+    update: Callable[[], None]
+    env_steps: int
+    """Env steps collected per iteration (T * N)."""
+    samples: int
+    """Samples the update processes (epochs * minibatches * minibatch size)."""
+    env_sps: float = math.nan
+    """Env-only steps/s measured for it (NaN: not measured)."""
+
+
+def time_interleaved(
+    subjects: list[Subject], *, warmup: int, iterations: int, device: torch.device
+) -> list[Figures]:
+    """Run the subjects' iterations alternately (order flipped every round, so background
+    load hits both alike); medians of the timed rounds and the peak memory of each
+    subject's own iterations."""
+    rows: list[list[tuple[float, float, float]]] = [[] for _ in subjects]
+    peaks = [0.0 for _ in subjects]
     for i in range(warmup + iterations):
-        if i == warmup:
+        order = list(range(len(subjects)))
+        if i % 2:
+            order.reverse()
+        for k in order:
+            subject = subjects[k]
             reset_peak(device)
-        sync(device)
-        start = time.perf_counter()
-        rollout()
-        sync(device)
-        mid = time.perf_counter()
-        update()
-        sync(device)
-        end = time.perf_counter()
-        if i >= warmup:
-            rows.append((mid - start, end - mid, end - start))
-    return tuple(statistics.median(col) for col in zip(*rows, strict=True))  # type: ignore[return-value]
+            sync(device)
+            start = time.perf_counter()
+            subject.rollout()
+            sync(device)
+            mid = time.perf_counter()
+            subject.update()
+            sync(device)
+            end = time.perf_counter()
+            if i >= warmup:
+                rows[k].append((mid - start, end - mid, end - start))
+                peaks[k] = max(peaks[k], peak_mb(device))
+    figures = []
+    for subject, timed, peak in zip(subjects, rows, peaks, strict=True):
+        r, u, e = (statistics.median(col) for col in zip(*timed, strict=True))
+        figures.append(
+            Figures(
+                subject.env_sps,
+                subject.env_steps / r,
+                u,
+                subject.samples / u,
+                subject.env_steps / e,
+                peak,
+            )
+        )
+    return figures
 
 
 def env_only_sps(env: EmbodiedEnv, steps: int, device: torch.device) -> float:
@@ -134,16 +168,15 @@ def env_only_sps(env: EmbodiedEnv, steps: int, device: torch.device) -> float:
     return env.num_envs * steps / (time.perf_counter() - start)
 
 
-def bench_framework(
-    cfg: DictConfig, device: torch.device, *, warmup: int, iterations: int
-) -> Figures:
-    """Time the framework's own PPO (built by ``build_components``) as the trainer runs it:
-    ``collect_rollout`` with the episode tracker, ``update``, one host read per iteration."""
+def framework_subject(cfg: DictConfig, device: torch.device, *, env_steps: int) -> Subject:
+    """The framework's own PPO (built by ``build_components``) as the trainer runs it:
+    ``collect_rollout`` with the episode tracker, ``update``, one host read per iteration.
+    Its env's env-only rate is measured first over ``env_steps`` random-action steps."""
     seed_everything(cfg.runtime.seed)
     components = build_components(cfg, device)
     env, algorithm = components.env, components.algorithm
     steps, n = cfg.runtime.rollout_steps, env.num_envs
-    env_sps = env_only_sps(env, steps * iterations, device)
+    env_sps = env_only_sps(env, env_steps, device)
     algorithm.initialize_buffer(steps, n, env.obs_dim, env.action_dim)
     tracker = EpisodeTracker(num_envs=n, device=device)
     state = {"obs": env.reset(seed=cfg.runtime.seed)[0]}
@@ -153,17 +186,14 @@ def bench_framework(
             state["obs"] = algorithm.collect_rollout(env, state["obs"], on_step=tracker.on_step)
 
     def update() -> None:
-        losses = algorithm.update()
+        with torch.enable_grad():
+            losses = algorithm.update()
         torch.stack([v.detach().float().reshape(()) for v in losses.values()]).cpu()
         tracker.read()
 
-    with torch.enable_grad():
-        r, u, e = time_iterations(
-            rollout, update, warmup=warmup, iterations=iterations, device=device
-        )
     batch, epochs = cfg.algorithm.batch_size, cfg.algorithm.n_epochs
     samples = epochs * (steps * n // batch) * batch
-    return Figures(env_sps, steps * n / r, u, samples / u, steps * n / e, peak_mb(device))
+    return Subject("framework", rollout, update, steps * n, samples, env_sps)
 
 
 def load_reference(path: Path) -> ModuleType:
@@ -180,15 +210,8 @@ def load_reference(path: Path) -> ModuleType:
     return module
 
 
-def bench_reference(
-    reference: ModuleType,
-    cfg: DictConfig,
-    device: torch.device,
-    *,
-    warmup: int,
-    iterations: int,
-) -> Figures:
-    """Time the reference loop with the same sizes and hyperparameters as ``cfg``."""
+def reference_subject(reference: ModuleType, cfg: DictConfig, device: torch.device) -> Subject:
+    """The reference loop with the same sizes and hyperparameters as ``cfg``."""
     alg = cfg.algorithm
     args = reference.Args(
         num_envs=cfg.env.num_envs,
@@ -209,13 +232,14 @@ def bench_reference(
         device=str(device),
     )
     ppo = reference.ReferencePPO(args)
-    with torch.enable_grad():
-        r, u, e = time_iterations(
-            ppo.rollout, ppo.update, warmup=warmup, iterations=iterations, device=device
-        )
+
+    def update() -> None:
+        with torch.enable_grad():
+            ppo.update()
+
     steps = args.num_steps * args.num_envs
     samples = args.update_epochs * (steps // args.minibatch_size) * args.minibatch_size
-    return Figures(math.nan, steps / r, u, samples / u, steps / e, peak_mb(device))
+    return Subject("reference", ppo.rollout, update, steps, samples)
 
 
 def _row(name: str, f: Figures) -> str:
@@ -248,11 +272,14 @@ def run_train(args: argparse.Namespace) -> int:
             f"num_envs={n}: {cfg.runtime.rollout_steps} steps x {n} envs, {alg.n_epochs} epochs"
             f" x minibatch {alg.batch_size}"
         )
-        fw = bench_framework(cfg, device, warmup=args.warmup, iterations=args.iterations)
-        print(_row("framework", fw), flush=True)
-        ref = bench_reference(
-            reference, cfg, device, warmup=args.warmup, iterations=args.iterations
+        subjects = [
+            framework_subject(cfg, device, env_steps=cfg.runtime.rollout_steps * args.iterations),
+            reference_subject(reference, cfg, device),
+        ]
+        fw, ref = time_interleaved(
+            subjects, warmup=args.warmup, iterations=args.iterations, device=device
         )
+        print(_row("framework", fw))
         print(_row("reference", ref))
         print(
             f"  ratio framework/reference end-to-end: {fw.end_to_end_sps / ref.end_to_end_sps:.3f}"
