@@ -17,6 +17,10 @@ from tensorboard.backend.event_processing.event_accumulator import (
 
 log = logging.getLogger(__name__)
 
+# TensorBoard's event reader logs routine file-scanning chatter at INFO ("No path found
+# after ..."), which would land in every run's console and train.log.
+logging.getLogger("tensorboard").setLevel(logging.WARNING)
+
 PANELS = (
     ("episode return", "charts/episode_return", "eval/episode_return"),
     ("success rate", "charts/success_rate", "eval/success_rate"),
