@@ -17,13 +17,25 @@ os.environ.setdefault("WANDB_SILENT", "true")
 ComposeFn = Callable[..., DictConfig]
 
 
-@pytest.fixture
-def compose_train() -> Iterator[ComposeFn]:
-    """Compose ``train.yaml`` from the installed package with the given overrides."""
+def _composer(*, with_hydra: bool) -> Iterator[ComposeFn]:
     register_configs()
     with initialize_config_module(config_module="embodichain_rl.conf", version_base="1.3"):
 
         def _compose(*overrides: str) -> DictConfig:
-            return compose(config_name="train", overrides=list(overrides))
+            return compose(
+                config_name="train", overrides=list(overrides), return_hydra_config=with_hydra
+            )
 
         yield _compose
+
+
+@pytest.fixture
+def compose_train() -> Iterator[ComposeFn]:
+    """Compose ``train.yaml`` from the installed package with the given overrides."""
+    yield from _composer(with_hydra=False)
+
+
+@pytest.fixture
+def compose_hydra() -> Iterator[ComposeFn]:
+    """Like ``compose_train``, with the ``hydra`` node (launcher, sweeper) included."""
+    yield from _composer(with_hydra=True)

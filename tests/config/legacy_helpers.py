@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tests.budgets import TINY_RUN
+
 LEGACY = Path(__file__).resolve().parents[2].parent / "shared" / "legacy"
 """The legacy configs shipped beside the repository (``../shared/legacy``)."""
 
@@ -15,15 +17,7 @@ TUTORIAL = LEGACY / "push_cube_tutorial.json"
 REPO_SHAPE = LEGACY / "embodichain_v0" / "train_config.json"
 """The shape of EmbodiChain's own repository (with ``gym_config.json`` beside it)."""
 
-TINY = [
-    "runtime.iterations=1",
-    "runtime.rollout_steps=4",
-    "env.num_envs=4",
-    "runtime.eval_envs=2",
-    "algorithm.batch_size=8",
-    "algorithm.n_epochs=1",
-    "runtime.progress_bar=false",
-]
+TINY = TINY_RUN
 """Overrides that make a training run take seconds on a CPU."""
 
 

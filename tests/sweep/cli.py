@@ -10,17 +10,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-TINY = [
-    "env.num_envs=4",
-    "runtime.iterations=1",
-    "runtime.rollout_steps=4",
-    "runtime.eval_envs=2",
-    "algorithm.batch_size=8",
-    "algorithm.n_epochs=1",
-    "runtime.progress_bar=false",
-    "runtime.device=cpu",
-    "runtime.torch_threads=1",
-]
+from tests.budgets import TINY_RUN
+
+TINY = [*TINY_RUN, "runtime.device=cpu", "runtime.torch_threads=1"]
 """A budget of seconds per job; one torch thread keeps a shared CPU responsive."""
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

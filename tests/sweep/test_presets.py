@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from hydra import compose, initialize_config_module
 from omegaconf import DictConfig
 
-from embodichain_rl.config import register_configs
-
 ComposeFn = Callable[..., DictConfig]
-
-
-@pytest.fixture
-def compose_hydra() -> Iterator[ComposeFn]:
-    """Compose ``train.yaml`` with the ``hydra`` node (launcher, sweeper) included."""
-    register_configs()
-    with initialize_config_module(config_module="embodichain_rl.conf", version_base="1.3"):
-
-        def _compose(*overrides: str) -> DictConfig:
-            return compose(config_name="train", overrides=list(overrides), return_hydra_config=True)
-
-        yield _compose
 
 
 def test_slurm_preset_is_a_submitit_slurm_launcher(compose_hydra: ComposeFn) -> None:
