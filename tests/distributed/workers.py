@@ -13,6 +13,7 @@ from hydra import compose, initialize_config_module
 from embodichain_rl.algorithms.ppo import PPO
 from embodichain_rl.config import register_configs
 from embodichain_rl.distributed import SINGLE_PROCESS, DistributedContext, rank_seed
+from embodichain_rl.distributed.launch import leave_process_group
 from embodichain_rl.policies.actor_critic import ActorCritic
 from embodichain_rl.trainer.build import build_components
 
@@ -79,7 +80,7 @@ def train_several_updates(rank: int, out_dir: Path) -> None:
     dist.gather_object(mine, gathered if rank == 0 else None, dst=0)
     if rank == 0:
         torch.save(gathered, out_dir / "gathered.pt")
-    dist.destroy_process_group()
+    leave_process_group()
 
 
 @dataclass
@@ -166,4 +167,4 @@ def update_on_own_slice(rank: int, out_dir: Path) -> None:
     ctx = join(rank, out_dir / "store")
     mine = fixed_rollout().envs(rank * N_PER_RANK, (rank + 1) * N_PER_RANK)
     torch.save(one_update(mine, ctx), out_dir / f"rank{rank}.pt")
-    dist.destroy_process_group()
+    leave_process_group()

@@ -97,6 +97,17 @@ def distributed_job(
     except BaseException:
         log.error("rank %d of %d failed; the job stops", ctx.rank, ctx.world_size)
         raise
+    leave_process_group()
+
+
+def leave_process_group() -> None:
+    """Wait for every rank to finish, then tear the process group down.
+
+    Without the barrier a rank that finishes first closes its connections while a slower
+    peer is still tearing down its own, and gloo can then abort that peer with
+    ``terminate called without an active exception``.
+    """
+    dist.barrier()
     dist.destroy_process_group()
 
 
