@@ -13,20 +13,22 @@ from embodichain_rl.cli.bench_train import REFERENCE_PATH, load_reference
 NUMBER = r"[-+]?[\d,]*\.?\d+"
 
 
-def test_train_subcommand_reports_positive_figures_and_ratio(
+def test_train_subcommand_reports_positive_figures_and_ratios(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     argv = ["train", "--num-envs", "64", "--iterations", "2", "--warmup", "1"]
-    assert main([*argv, "--device", "cpu", "--threads", "1"]) == 0
+    assert main([*argv, "--device", "cpu", "--threads", "1", "--compile", "none", "compile"]) == 0
     out = capsys.readouterr().out
     rows = [line for line in out.splitlines() if "end-to-end" in line and "steps/s" in line]
-    assert len(rows) == 2 and rows[0].lstrip().startswith("framework")
+    names = [row.split()[0] for row in rows]
+    assert names == ["framework[none]", "framework[compile]", "reference"]
     for row in rows:
         figures = [float(x.replace(",", "")) for x in re.findall(NUMBER, row)]
         assert figures and all(math.isfinite(x) and x > 0 for x in figures)
-    ratio = re.search(r"ratio framework/reference end-to-end: (" + NUMBER + ")", out)
-    assert ratio is not None and math.isfinite(float(ratio.group(1)))
-    assert float(ratio.group(1)) > 0
+    for mode in ("none", "compile"):
+        pattern = rf"ratio framework\[{mode}\]/reference end-to-end: ({NUMBER})"
+        ratio = re.search(pattern, out)
+        assert ratio is not None and float(ratio.group(1)) > 0, mode
 
 
 def test_reference_loop_runs_one_iteration_with_finite_losses() -> None:

@@ -55,3 +55,19 @@ def test_without_normalisation_update_is_a_no_op() -> None:
     assert policy.obs_normalizer is None
     policy.update_normalization(torch.randn(4, 3))
     assert not any("normalizer" in k for k in policy.state_dict())
+
+
+def test_compiled_update_keeps_the_same_statistics_as_eager() -> None:
+    """Regression: torch.compile (2.13) silently dropped the in-place write to the 0-d
+    float64 ``count``, so compiled normalisers never saw more than one batch."""
+    eager = RunningNormalizer(dim=3)
+    compiled = RunningNormalizer(dim=3)
+    update = torch.compile(compiled.update)
+    generator = torch.Generator().manual_seed(0)
+    for _ in range(3):
+        batch = torch.randn(8, 3, generator=generator) * 3.0 + 1.0
+        eager.update(batch)
+        update(batch)
+    assert compiled.count.item() == eager.count.item() == 24.0
+    torch.testing.assert_close(compiled.mean, eager.mean)
+    torch.testing.assert_close(compiled.var, eager.var)

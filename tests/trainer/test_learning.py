@@ -25,9 +25,13 @@ COMMON = (
 
 
 @pytest.mark.slow
-def test_ppo_learns_push_cube_with_ee_control(compose_train, tmp_path: Path) -> None:
+@pytest.mark.parametrize("compile_mode", ["none", "compile"])
+def test_ppo_learns_push_cube_with_ee_control(
+    compose_train, tmp_path: Path, compile_mode: str
+) -> None:
     cfg = compose_train(
         *COMMON,
+        f"runtime.compile={compile_mode}",
         "env.control_mode=ee_delta_pos",
         "env.num_envs=1024",
         "runtime.iterations=40",

@@ -60,6 +60,16 @@ class BaseAlgorithm(ABC):
     def update(self) -> dict[str, torch.Tensor]:
         """Learn from the filled buffer; return scalar metric tensors (on ``device``)."""
 
+    def use_compile(self, mode: str) -> None:
+        """Run the hot functions as ``runtime.compile`` says (see
+        :data:`embodichain_rl.utils.compile.COMPILE_MODES`); an algorithm without a fast
+        path accepts only ``"none"``."""
+        if mode != "none":
+            raise ValueError(
+                f"{type(self).__name__} has no compiled fast path: runtime.compile must be "
+                f"'none', got {mode!r}"
+            )
+
     def state_dict(self) -> dict[str, Any]:
         """Optimiser, schedule and RNG state for resuming (the policy is saved separately)."""
         return {}

@@ -3,101 +3,44 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import torch
+from torch.profiler import record_function
 
 from embodichain_rl.algorithms.base import BaseAlgorithm, StepCallback
 from embodichain_rl.algorithms.gae import compute_gae
 from embodichain_rl.algorithms.losses import ppo_loss
+from embodichain_rl.algorithms.ppo_config import PPOConfig
 from embodichain_rl.algorithms.registry import register_algo
+from embodichain_rl.buffer.rollout_buffer import Batch, RolloutBuffer
 from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContext
 from embodichain_rl.distributed.ops import average_gradients_, global_mean_std
 from embodichain_rl.distributed.policy_sync import share_policy
 from embodichain_rl.envs.base import EmbodiedEnv
 from embodichain_rl.policies.base import Policy
+from embodichain_rl.utils.compile import check_compile_mode, compile_for
 
 log = logging.getLogger(__name__)
 
-LR_SCHEDULES = ("constant", "linear")
-"""Valid ``lr_schedule`` values."""
+PROFILE_SCOPES = {
+    "step": "ppo/rollout/step",
+    "store": "ppo/rollout/store",
+    "advantages": "ppo/rollout/advantages",
+    "minibatch": "ppo/update/minibatch",
+    "loss": "ppo/update/loss",
+    "backward": "ppo/update/backward",
+    "optimizer": "ppo/update/optimizer",
+}
+"""``torch.profiler`` ranges around each phase of an iteration (``embodichain-bench
+profile`` reads them): the rollout step (policy sample, env step, bootstrap), storing it
+(episode tracker, buffer write), GAE; then per minibatch the index gather, the forward pass
+and loss, the backward pass (and gradient all-reduce), and clipping plus the Adam step."""
 
 METRIC_NAMES = ("policy_loss", "value_loss", "entropy", "approx_kl", "clipfrac", "loss")
 """Per-minibatch terms ``update`` averages over the minibatches it ran."""
-
-
-@dataclass
-class PPOConfig:
-    """Every PPO hyperparameter (the Hydra ``algorithm`` schema reuses this class)."""
-
-    learning_rate: float = 3e-4
-    """Adam step size at the first update (> 0)."""
-    n_epochs: int = 10
-    """Passes over each rollout per update (>= 1)."""
-    batch_size: int = 64
-    """Minibatch size in samples, in [1, num_steps * num_envs]; a partial last one is dropped."""
-    gamma: float = 0.99
-    """Discount factor per env step, in [0, 1]."""
-    gae_lambda: float = 0.95
-    """GAE bias/variance trade-off λ, in [0, 1] (1 = Monte-Carlo returns)."""
-    clip_coef: float = 0.2
-    """Surrogate (and optional value) clipping range ε, > 0 (typ. 0.1-0.3)."""
-    ent_coef: float = 0.01
-    """Weight of the entropy bonus, >= 0."""
-    vf_coef: float = 0.5
-    """Weight of the value loss, >= 0."""
-    max_grad_norm: float | None = 0.5
-    """Global L2 gradient-norm clip, > 0; null disables clipping."""
-    clip_value_loss: bool = False
-    """Also clip the value prediction to within clip_coef of the rollout value."""
-    normalize_advantage: bool = True
-    """Standardise advantages once per rollout (over all T*N samples) before the epochs."""
-    lr_schedule: str = "constant"
-    """'constant' or 'linear' (decays to 0 over total_updates updates)."""
-    total_updates: int | None = None
-    """Update() calls the linear schedule spans, >= 1 (null: the trainer's iteration count)."""
-    target_kl: float | None = None
-    """Stop the epochs early once an epoch's mean approx-KL exceeds this, > 0; null: never."""
-    adam_eps: float = 1e-5
-    """Adam's denominator epsilon, > 0."""
-    seed: int | None = None
-    """Seed of the device generator that shuffles minibatches (null: the run's seed, else 0)."""
-
-    def __post_init__(self) -> None:
-        self.validate()
-
-    def validate(self) -> None:
-        """Raise ``ValueError`` naming every out-of-range hyperparameter."""
-        problems = []
-        if not self.learning_rate > 0:
-            problems.append(f"learning_rate must be > 0, got {self.learning_rate}")
-        if self.n_epochs < 1:
-            problems.append(f"n_epochs must be >= 1, got {self.n_epochs}")
-        if self.batch_size < 1:
-            problems.append(f"batch_size must be >= 1, got {self.batch_size}")
-        for name in ("gamma", "gae_lambda"):
-            if not 0.0 <= getattr(self, name) <= 1.0:
-                problems.append(f"{name} must be in [0, 1], got {getattr(self, name)}")
-        if not self.clip_coef > 0:
-            problems.append(f"clip_coef must be > 0, got {self.clip_coef}")
-        for name in ("ent_coef", "vf_coef"):
-            if getattr(self, name) < 0:
-                problems.append(f"{name} must be >= 0, got {getattr(self, name)}")
-        if self.max_grad_norm is not None and not self.max_grad_norm > 0:
-            problems.append(f"max_grad_norm must be > 0 or null, got {self.max_grad_norm}")
-        if self.lr_schedule not in LR_SCHEDULES:
-            problems.append(
-                f"lr_schedule must be one of {list(LR_SCHEDULES)}, got {self.lr_schedule!r}"
-            )
-        if self.total_updates is not None and self.total_updates < 1:
-            problems.append(f"total_updates must be >= 1 or null, got {self.total_updates}")
-        if self.target_kl is not None and not self.target_kl > 0:
-            problems.append(f"target_kl must be > 0 or null, got {self.target_kl}")
-        if not self.adam_eps > 0:
-            problems.append(f"adam_eps must be > 0, got {self.adam_eps}")
-        if problems:
-            raise ValueError("invalid PPO config: " + "; ".join(problems))
 
 
 @register_algo("ppo")
@@ -118,6 +61,11 @@ class PPO(BaseAlgorithm):
     is averaged over the ranks before clipping, the ``target_kl`` decision uses the
     ranks' mean KL, and the reported losses are rank means. All ranks draw the same
     minibatch permutation (same ``seed``), each over its own samples.
+
+    Fast path (``use_compile``): the rollout step (normaliser update, policy sample, env
+    step, truncation bootstrap) and the minibatch loss and optimiser step run through
+    ``torch.compile`` or CUDA graphs. The learning rate lives in a device tensor the
+    optimiser reads (capturable Adam on CUDA), so a schedule never recompiles or syncs.
     """
 
     def __init__(
@@ -169,11 +117,21 @@ class PPO(BaseAlgorithm):
         self.policy = policy.to(self.device)
         share_policy(self.policy, distributed)
         self.buffer = None
-        self.optimizer = torch.optim.Adam(self.policy.parameters(), lr=learning_rate, eps=adam_eps)
+        self.optimizer = torch.optim.Adam(
+            self.policy.parameters(),
+            lr=torch.tensor(float(learning_rate), device=self.device),
+            eps=adam_eps,
+            capturable=self.device.type == "cuda",
+        )
         self.generator = torch.Generator(device=self.device)
         self.generator.manual_seed(0 if seed is None else seed)
         self.update_count = 0
         """Number of completed ``update`` calls (drives the learning-rate schedule)."""
+        self.compile_mode = "none"
+        """How the hot functions run (``runtime.compile``; see ``use_compile``)."""
+        self._rollout_step = self._eager_rollout_step
+        self._minibatch_loss = self._eager_minibatch_loss
+        self._optimizer_step = self._eager_optimizer_step
 
     @classmethod
     def from_config(
@@ -186,6 +144,25 @@ class PPO(BaseAlgorithm):
     ) -> PPO:
         """Build from a ``PPOConfig`` instance."""
         return cls(policy=policy, device=device, distributed=distributed, **asdict(config))
+
+    def use_compile(self, mode: str) -> None:
+        """Run the rollout step and the minibatch update eagerly (``"none"``), through
+        ``torch.compile`` (``"compile"``) or as CUDA graphs (``"cudagraphs"``, CUDA only).
+        Compilation happens on the first rollout / update; the env step is compiled but
+        never graph-replayed, because it keeps its state in tensors across steps."""
+        check_compile_mode(mode, self.device)
+        self.compile_mode = mode
+        # The env keeps its state in tensors it replaces every step; graph replay would hand
+        # those back in memory the next replay overwrites, so the rollout step is compiled only.
+        rollout_mode = "compile" if mode == "cudagraphs" else mode
+        self._rollout_step = compile_for(self._eager_rollout_step, rollout_mode)
+        self._minibatch_loss = compile_for(self._eager_minibatch_loss, mode)
+        self._optimizer_step = compile_for(self._eager_optimizer_step, mode)
+
+    def _mark_step(self) -> None:
+        """Tell CUDA-graph replay that the outputs of the previous call are consumed."""
+        if self.compile_mode == "cudagraphs":
+            torch.compiler.cudagraph_mark_step_begin()
 
     def initialize_buffer(
         self, num_steps: int, num_envs: int, obs_dim: int, action_dim: int
@@ -223,31 +200,50 @@ class PPO(BaseAlgorithm):
         buffer = self._require_buffer()
         if env.num_envs != buffer.num_envs:
             raise ValueError(f"env has {env.num_envs} envs, buffer expects {buffer.num_envs}")
-        gamma = self.config.gamma
-        policy = self.policy
         buffer.reset()
         for _ in range(buffer.num_steps):
-            policy.update_normalization(obs)
-            action, log_prob, value = policy.get_action(obs)
-            next_obs, reward, terminated, truncated, info = env.step(action)
-            if on_step is not None:
-                on_step(reward, terminated, truncated, info)
-            if "final_obs" not in info:
-                raise KeyError(f"{type(env).__name__}.step must put 'final_obs' in info")
-            final_value = policy.get_value(info["final_obs"])
-            time_limited = truncated & ~terminated
-            bootstrap = torch.where(time_limited, final_value, torch.zeros_like(final_value))
-            buffer.add(
-                obs=obs,
-                actions=action,
-                log_probs=log_prob,
-                rewards=reward + gamma * bootstrap,
-                dones=terminated | truncated,
-                values=value,
-            )
-            obs = next_obs
-        self._compute_advantages(policy.get_value(obs))
+            self._mark_step()
+            with record_function(PROFILE_SCOPES["step"]):
+                step = self._rollout_step(env, obs)
+            with record_function(PROFILE_SCOPES["store"]):
+                if on_step is not None:
+                    on_step(step.reward, step.terminated, step.truncated, step.info)
+                buffer.add(
+                    obs=obs,
+                    actions=step.action,
+                    log_probs=step.log_prob,
+                    rewards=step.stored_reward,
+                    dones=step.terminated | step.truncated,
+                    values=step.value,
+                )
+            obs = step.next_obs
+        with record_function(PROFILE_SCOPES["advantages"]):
+            self._compute_advantages(self.policy.get_value(obs))
         return obs
+
+    def _eager_rollout_step(self, env: EmbodiedEnv, obs: torch.Tensor) -> RolloutStep:
+        """One env step of every env from ``obs``: update the normaliser, sample, step, and
+        add ``γ·V(final_obs)`` to the reward of episodes cut by the time limit."""
+        policy = self.policy
+        policy.update_normalization(obs)
+        action, log_prob, value = policy.get_action(obs)
+        next_obs, reward, terminated, truncated, info = env.step(action)
+        if "final_obs" not in info:
+            raise KeyError(f"{type(env).__name__}.step must put 'final_obs' in info")
+        final_value = policy.get_value(info["final_obs"])
+        time_limited = truncated & ~terminated
+        bootstrap = torch.where(time_limited, final_value, torch.zeros_like(final_value))
+        return RolloutStep(
+            action=action,
+            log_prob=log_prob,
+            value=value,
+            next_obs=next_obs,
+            reward=reward,
+            terminated=terminated,
+            truncated=truncated,
+            info=info,
+            stored_reward=reward + self.config.gamma * bootstrap,
+        )
 
     def _compute_advantages(self, next_value: torch.Tensor) -> None:
         buffer = self._require_buffer()
@@ -266,41 +262,35 @@ class PPO(BaseAlgorithm):
             raise RuntimeError("update() needs a full rollout; call collect_rollout first")
         cfg = self.config
         lr = self.learning_rate
-        for group in self.optimizer.param_groups:
-            group["lr"] = lr
+        self._set_learning_rate(lr)
         self.policy.train()
-        params = [p for group in self.optimizer.param_groups for p in group["params"]]
+        params = self._parameters()
         sums = torch.zeros(len(METRIC_NAMES), device=self.device)
+        kl_index = METRIC_NAMES.index("approx_kl")
         minibatches = 0
         epochs = 0
         for _ in range(cfg.n_epochs):
             epoch_kl = torch.zeros((), device=self.device)
             epoch_minibatches = 0
-            for batch in buffer.minibatches(cfg.batch_size, generator=self.generator):
-                log_probs, entropy, values = self.policy.evaluate_actions(
-                    batch["obs"], batch["actions"]
-                )
-                terms = ppo_loss(
-                    log_probs=log_probs,
-                    old_log_probs=batch["log_probs"],
-                    advantages=batch["advantages"],
-                    values=values,
-                    old_values=batch["values"],
-                    returns=batch["returns"],
-                    entropy=entropy,
-                    clip_coef=cfg.clip_coef,
-                    vf_coef=cfg.vf_coef,
-                    ent_coef=cfg.ent_coef,
-                    clip_value_loss=cfg.clip_value_loss,
-                )
+            for batch in self._profiled_minibatches(buffer):
+                self._mark_step()
                 self.optimizer.zero_grad(set_to_none=True)
-                terms.loss.backward()
-                average_gradients_(params, self.distributed)
-                if cfg.max_grad_norm is not None:
-                    torch.nn.utils.clip_grad_norm_(params, cfg.max_grad_norm)
-                self.optimizer.step()
-                sums += torch.stack([getattr(terms, name).detach() for name in METRIC_NAMES])
-                epoch_kl += terms.approx_kl
+                with record_function(PROFILE_SCOPES["loss"]):
+                    loss, terms = self._minibatch_loss(
+                        batch["obs"],
+                        batch["actions"],
+                        batch["log_probs"],
+                        batch["advantages"],
+                        batch["values"],
+                        batch["returns"],
+                    )
+                with record_function(PROFILE_SCOPES["backward"]):
+                    loss.backward()
+                    average_gradients_(params, self.distributed)
+                with record_function(PROFILE_SCOPES["optimizer"]):
+                    self._optimizer_step()
+                sums += terms
+                epoch_kl += terms[kl_index]
                 epoch_minibatches += 1
             minibatches += epoch_minibatches
             epochs += 1
@@ -321,6 +311,59 @@ class PPO(BaseAlgorithm):
             metrics["action_std"] = action_std
         return metrics
 
+    def _profiled_minibatches(self, buffer: RolloutBuffer) -> Iterator[Batch]:
+        """``buffer.minibatches`` with each gather inside the ``minibatch`` profiler scope."""
+        batches = buffer.minibatches(self.config.batch_size, generator=self.generator)
+        while True:
+            with record_function(PROFILE_SCOPES["minibatch"]):
+                batch = next(batches, None)
+            if batch is None:
+                return
+            yield batch
+
+    def _parameters(self) -> list[torch.nn.Parameter]:
+        return [p for group in self.optimizer.param_groups for p in group["params"]]
+
+    def _set_learning_rate(self, lr: float) -> None:
+        """Write ``lr`` into the optimiser's device learning-rate tensors (no host sync)."""
+        for group in self.optimizer.param_groups:
+            group["lr"].fill_(lr)
+
+    def _eager_minibatch_loss(
+        self,
+        obs: torch.Tensor,
+        actions: torch.Tensor,
+        old_log_probs: torch.Tensor,
+        advantages: torch.Tensor,
+        old_values: torch.Tensor,
+        returns: torch.Tensor,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The clipped PPO loss of one minibatch and its detached terms (``METRIC_NAMES``
+        order)."""
+        cfg = self.config
+        log_probs, entropy, values = self.policy.evaluate_actions(obs, actions)
+        terms = ppo_loss(
+            log_probs=log_probs,
+            old_log_probs=old_log_probs,
+            advantages=advantages,
+            values=values,
+            old_values=old_values,
+            returns=returns,
+            entropy=entropy,
+            clip_coef=cfg.clip_coef,
+            vf_coef=cfg.vf_coef,
+            ent_coef=cfg.ent_coef,
+            clip_value_loss=cfg.clip_value_loss,
+        )
+        metrics = torch.stack([getattr(terms, name).detach() for name in METRIC_NAMES])
+        return terms.loss, metrics
+
+    def _eager_optimizer_step(self) -> None:
+        """Clip the global gradient norm (when configured) and take one Adam step."""
+        if self.config.max_grad_norm is not None:
+            torch.nn.utils.clip_grad_norm_(self._parameters(), self.config.max_grad_norm)
+        self.optimizer.step()
+
     def state_dict(self) -> dict[str, Any]:
         return {
             "optimizer": self.optimizer.state_dict(),
@@ -330,8 +373,34 @@ class PPO(BaseAlgorithm):
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.optimizer.load_state_dict(state["optimizer"])
+        for group in self.optimizer.param_groups:  # a device tensor again, whatever was saved
+            group["lr"] = torch.tensor(float(group["lr"]), device=self.device)
         self.update_count = int(state["update_count"])
         self.generator.set_state(state["generator"].cpu())
+
+
+@dataclass
+class RolloutStep:
+    """What one rollout step produced for every env (``[N, ...]`` tensors)."""
+
+    action: torch.Tensor
+    """Sampled action."""
+    log_prob: torch.Tensor
+    """Its log-probability under the rollout policy."""
+    value: torch.Tensor
+    """Critic value of the observation the action was taken from."""
+    next_obs: torch.Tensor
+    """Observation to continue from (already reset where an episode ended)."""
+    reward: torch.Tensor
+    """The env's reward."""
+    terminated: torch.Tensor
+    """Episode ended in a terminal state."""
+    truncated: torch.Tensor
+    """Episode cut by the time limit."""
+    info: dict[str, Any]
+    """The env's info (``final_obs``, ``rewards``, ``metrics``)."""
+    stored_reward: torch.Tensor
+    """Reward plus ``γ·V(final_obs)`` where the episode was truncated (what PPO learns on)."""
 
 
 def explained_variance(predicted: torch.Tensor, target: torch.Tensor) -> torch.Tensor:

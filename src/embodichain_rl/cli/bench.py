@@ -3,6 +3,8 @@
 - ``env``: env-only steps/s with uniform random actions, per ``--num-envs``.
 - ``train``: PPO training throughput, framework vs a single-file reference loop
   (:mod:`embodichain_rl.cli.bench_train`).
+- ``profile``: one training iteration under ``torch.profiler``, phase by phase
+  (:mod:`embodichain_rl.cli.bench_profile`).
 - ``scripted``: success rates of the scripted controller and of a uniform random policy over
   seeded episodes (first episode of every env in one batch).
 
@@ -19,6 +21,7 @@ from collections.abc import Callable, Sequence
 
 import torch
 
+from embodichain_rl.cli.bench_profile import add_profile
 from embodichain_rl.cli.bench_train import add_train
 from embodichain_rl.envs.push_cube import PushCubeEnv, scripted_action
 
@@ -153,6 +156,7 @@ SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_env,
     _add_scripted,
     add_train,
+    add_profile,
 )
 
 

@@ -5,7 +5,9 @@ Both sides run PushCube with the default config's network (128-128 ELU actor and
 16 rollout steps, 5 epochs and minibatches of 8,192 samples (capped at the rollout size).
 The two run in one process, built side by side, their iterations alternating (order flipped
 every round) so that background load on a shared machine hits both alike. Warm-up
-iterations are excluded; each figure is the median over the timed iterations.
+iterations are excluded (they include compilation and graph capture of the fast paths);
+each figure is the median over the timed iterations. ``--compile`` times the framework
+once per ``runtime.compile`` mode, each against the same reference.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from embodichain_rl.envs.base import EmbodiedEnv
 from embodichain_rl.trainer.build import build_components
 from embodichain_rl.trainer.episode_stats import EpisodeTracker
 from embodichain_rl.trainer.run import seed_everything
+from embodichain_rl.utils.compile import COMPILE_MODES
 
 REFERENCE_PATH = Path(__file__).resolve().parents[3] / "benchmarks" / "reference_ppo.py"
 """Where the reference loop lives in a source checkout (editable install)."""
@@ -168,7 +171,9 @@ def env_only_sps(env: EmbodiedEnv, steps: int, device: torch.device) -> float:
     return env.num_envs * steps / (time.perf_counter() - start)
 
 
-def framework_subject(cfg: DictConfig, device: torch.device, *, env_steps: int) -> Subject:
+def framework_subject(
+    cfg: DictConfig, device: torch.device, *, env_steps: int, name: str = "framework"
+) -> Subject:
     """The framework's own PPO (built by ``build_components``) as the trainer runs it:
     ``collect_rollout`` with the episode tracker, ``update``, one host read per iteration.
     Its env's env-only rate is measured first over ``env_steps`` random-action steps."""
@@ -193,7 +198,7 @@ def framework_subject(cfg: DictConfig, device: torch.device, *, env_steps: int) 
 
     batch, epochs = cfg.algorithm.batch_size, cfg.algorithm.n_epochs
     samples = epochs * (steps * n // batch) * batch
-    return Subject("framework", rollout, update, steps * n, samples, env_sps)
+    return Subject(name, rollout, update, steps * n, samples, env_sps)
 
 
 def load_reference(path: Path) -> ModuleType:
@@ -245,7 +250,7 @@ def reference_subject(reference: ModuleType, cfg: DictConfig, device: torch.devi
 def _row(name: str, f: Figures) -> str:
     env = "-" if math.isnan(f.env_sps) else f"{f.env_sps:,.0f}"
     return (
-        f"  {name:<10} env {env:>9}  rollout {f.rollout_sps:>9,.0f}  "
+        f"  {name:<18} env {env:>9}  rollout {f.rollout_sps:>9,.0f}  "
         f"update {f.update_s * 1e3:7.1f} ms ({f.update_samples_per_s:>10,.0f} samples/s)  "
         f"end-to-end {f.end_to_end_sps:>9,.0f} steps/s  peak {f.peak_mb:7.0f} MB"
     )
@@ -264,26 +269,41 @@ def run_train(args: argparse.Namespace) -> int:
     print(_header(device))
     print(f"median of {args.iterations} timed iterations after {args.warmup} warm-up iterations")
     for n in args.num_envs:
-        cfg = compose_config(
-            num_envs=n, control_mode=args.control_mode, device=device, overrides=args.override
-        )
+        configs = {
+            mode: compose_config(
+                num_envs=n,
+                control_mode=args.control_mode,
+                device=device,
+                overrides=[*args.override, f"runtime.compile={mode}"],
+            )
+            for mode in args.compile
+        }
+        cfg = configs[args.compile[0]]
         alg = cfg.algorithm
         print(
             f"num_envs={n}: {cfg.runtime.rollout_steps} steps x {n} envs, {alg.n_epochs} epochs"
             f" x minibatch {alg.batch_size}"
         )
+        names = [f"framework[{mode}]" for mode in args.compile]
         subjects = [
-            framework_subject(cfg, device, env_steps=cfg.runtime.rollout_steps * args.iterations),
-            reference_subject(reference, cfg, device),
+            framework_subject(
+                configs[mode],
+                device,
+                env_steps=cfg.runtime.rollout_steps * args.iterations,
+                name=name,
+            )
+            for mode, name in zip(args.compile, names, strict=True)
         ]
-        fw, ref = time_interleaved(
+        subjects.append(reference_subject(reference, cfg, device))
+        *framework, ref = time_interleaved(
             subjects, warmup=args.warmup, iterations=args.iterations, device=device
         )
-        print(_row("framework", fw))
+        for name, fw in zip(names, framework, strict=True):
+            print(_row(name, fw))
         print(_row("reference", ref))
-        print(
-            f"  ratio framework/reference end-to-end: {fw.end_to_end_sps / ref.end_to_end_sps:.3f}"
-        )
+        for name, fw in zip(names, framework, strict=True):
+            ratio = fw.end_to_end_sps / ref.end_to_end_sps
+            print(f"  ratio {name}/reference end-to-end: {ratio:.3f}")
     if args.time_to_success:
         overrides = [f"runtime.eval_freq={args.eval_freq}", *args.override, *args.tts_override]
         cfg = compose_config(
@@ -319,6 +339,13 @@ def add_train(sub: argparse._SubParsersAction) -> None:
         "--override", nargs="*", default=[], help="extra Hydra overrides of the train config"
     )
     p.add_argument("--reference", type=Path, default=REFERENCE_PATH, help="reference loop file")
+    p.add_argument(
+        "--compile",
+        nargs="+",
+        choices=COMPILE_MODES,
+        default=["none"],
+        help="runtime.compile modes to time the framework in (each against the reference)",
+    )
     p.add_argument(
         "--time-to-success",
         action="store_true",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from embodichain_rl.utils.compile import COMPILE_MODES
+
 
 @dataclass
 class RuntimeConfig:
@@ -48,3 +50,13 @@ class RuntimeConfig:
     """Log an eval-episode video (GIF) every this many iterations; 0 = never."""
     imports: list[str] = field(default_factory=list)
     """Python modules imported before building, to register user envs/policies/algorithms."""
+    compile: str = "none"
+    """How the rollout step and the PPO minibatch update run: ``none`` (eager, the
+    reference), ``compile`` (``torch.compile``, any device) or ``cudagraphs`` (compiled and
+    replayed as CUDA graphs; CUDA only)."""
+
+    def __post_init__(self) -> None:
+        if self.compile not in COMPILE_MODES:
+            raise ValueError(
+                f"runtime.compile must be one of {list(COMPILE_MODES)}, got {self.compile!r}"
+            )

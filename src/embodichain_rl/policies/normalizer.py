@@ -53,7 +53,9 @@ class RunningNormalizer(nn.Module):
         self.var.copy_(
             self.var * old_frac + batch_var * new_frac + delta.square() * old_frac * new_frac
         )
-        self.count.copy_(total)
+        # Not ``count.copy_(total)``: torch.compile (2.13) drops in-place writes to a 0-d
+        # float64 buffer; writing through an indexed view is kept (tests compare to eager).
+        self.count[...] = total
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Normalise ``x`` (``[..., dim]``) with the current statistics."""

@@ -40,7 +40,8 @@ def build_components(
     device, iteration count) are passed here rather than interpolated in the config.
 
     Under data-parallel training the algorithm gets ``distributed`` (it makes every rank
-    start from rank 0's policy; an algorithm that cannot synchronise fails here, loudly)."""
+    start from rank 0's policy; an algorithm that cannot synchronise fails here, loudly).
+    ``runtime.compile`` selects the algorithm's eager or compiled hot path."""
     env = build_env(cfg.env, device=device)
     eval_env = build_env(cfg.env, device=device, num_envs=cfg.runtime.eval_envs)
     policy = instantiate(
@@ -53,4 +54,5 @@ def build_components(
     if distributed.enabled:
         extra["distributed"] = distributed
     algorithm = instantiate(cfg.algorithm, policy=policy, device=device, _convert_="all", **extra)
+    algorithm.use_compile(cfg.runtime.compile)
     return Components(env=env, eval_env=eval_env, policy=policy, algorithm=algorithm)

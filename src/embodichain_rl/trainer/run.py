@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from omegaconf import DictConfig, OmegaConf
 
-from embodichain_rl.config.validation import validate_config
+from embodichain_rl.config.validation import ConfigError, validate_config
 from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContext, rank_seed
 from embodichain_rl.distributed.launch import worker_resume_payload
 from embodichain_rl.distributed.ops import check_in_sync
@@ -24,6 +24,7 @@ from embodichain_rl.trainer.curves import plot_runs
 from embodichain_rl.trainer.loggers import LoggerGroup, MetricLogger, TensorBoardLogger, WandbLogger
 from embodichain_rl.trainer.resume import prepare_resume
 from embodichain_rl.trainer.trainer import Trainer, TrainerSettings, TrainSummary
+from embodichain_rl.utils.compile import check_compile_mode
 from embodichain_rl.utils.device import resolve_device
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,10 @@ def run(
     if runtime.torch_threads > 0:
         torch.set_num_threads(runtime.torch_threads)
     device = distributed.device or resolve_device(runtime.device, cuda=runtime.cuda)
+    try:
+        check_compile_mode(runtime.compile, device)
+    except ValueError as error:
+        raise ConfigError(f"invalid configuration: {error}") from error
     seed = rank_seed(runtime.seed, distributed.rank)
     seed_everything(seed)
     resolved = OmegaConf.to_container(cfg, resolve=True)
