@@ -21,7 +21,12 @@ import torch
 from torch.profiler import ProfilerActivity, profile
 
 from embodichain_rl.algorithms.ppo import PROFILE_SCOPES
-from embodichain_rl.cli.bench_train import compose_config, framework_subject, sync
+from embodichain_rl.cli.bench_train import (
+    add_run_arguments,
+    compose_config,
+    framework_subject,
+    sync,
+)
 
 
 def _device_us(event: object) -> float:
@@ -103,14 +108,7 @@ def add_profile(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--num-envs", type=int, default=2048)
     p.add_argument("--iterations", type=int, default=3, help="profiled iterations")
     p.add_argument("--warmup", type=int, default=2, help="untimed iterations first")
-    p.add_argument("--device", default="auto", help="auto | cpu | cuda[:i]")
-    p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: default)")
-    p.add_argument(
-        "--control-mode", choices=("joint_delta_pos", "ee_delta_pos"), default="joint_delta_pos"
-    )
+    add_run_arguments(p)
     p.add_argument("--top", type=int, default=15, help="operators listed by self time")
     p.add_argument("--trace", type=Path, default=None, help="also write a Chrome trace here")
-    p.add_argument(
-        "--override", nargs="*", default=[], help="extra Hydra overrides of the train config"
-    )
     p.set_defaults(func=run_profile)

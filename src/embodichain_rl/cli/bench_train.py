@@ -324,12 +324,9 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_train(sub: argparse._SubParsersAction) -> None:
-    """Register the ``train`` subcommand."""
-    p = sub.add_parser("train", help="PPO training throughput: framework vs reference loop")
-    p.add_argument("--num-envs", type=int, nargs="+", default=[256, 1024, 2048, 4096])
-    p.add_argument("--iterations", type=int, default=5, help="timed iterations (median)")
-    p.add_argument("--warmup", type=int, default=2, help="untimed iterations first")
+def add_run_arguments(p: argparse.ArgumentParser) -> None:
+    """The options every training benchmark shares: device, threads, control mode and
+    Hydra overrides of the ``train`` config."""
     p.add_argument("--device", default="auto", help="auto | cpu | cuda[:i]")
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: default)")
     p.add_argument(
@@ -338,6 +335,15 @@ def add_train(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--override", nargs="*", default=[], help="extra Hydra overrides of the train config"
     )
+
+
+def add_train(sub: argparse._SubParsersAction) -> None:
+    """Register the ``train`` subcommand."""
+    p = sub.add_parser("train", help="PPO training throughput: framework vs reference loop")
+    p.add_argument("--num-envs", type=int, nargs="+", default=[256, 1024, 2048, 4096])
+    p.add_argument("--iterations", type=int, default=5, help="timed iterations (median)")
+    p.add_argument("--warmup", type=int, default=2, help="untimed iterations first")
+    add_run_arguments(p)
     p.add_argument("--reference", type=Path, default=REFERENCE_PATH, help="reference loop file")
     p.add_argument(
         "--compile",
