@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -20,6 +21,15 @@ from embodichain_rl.trainer.build import build_components
 WORLD_SIZE = 2
 T, N_PER_RANK, OBS_DIM, ACTION_DIM = 5, 3, 3, 2
 """Shape of the fixed rollout each rank feeds into its buffer."""
+
+
+def leave() -> None:
+    """Leave the group together, then end the worker without interpreter teardown.
+
+    The worker's results are already on disk; a gloo thread destroyed during interpreter
+    finalisation once aborted a finished worker (SIGABRT) on CI, failing a passing test."""
+    leave_process_group()
+    os._exit(0)
 
 
 def join(rank: int, store: Path) -> DistributedContext:
@@ -80,7 +90,7 @@ def train_several_updates(rank: int, out_dir: Path) -> None:
     dist.gather_object(mine, gathered if rank == 0 else None, dst=0)
     if rank == 0:
         torch.save(gathered, out_dir / "gathered.pt")
-    leave_process_group()
+    leave()
 
 
 @dataclass
@@ -167,4 +177,4 @@ def update_on_own_slice(rank: int, out_dir: Path) -> None:
     ctx = join(rank, out_dir / "store")
     mine = fixed_rollout().envs(rank * N_PER_RANK, (rank + 1) * N_PER_RANK)
     torch.save(one_update(mine, ctx), out_dir / f"rank{rank}.pt")
-    leave_process_group()
+    leave()
