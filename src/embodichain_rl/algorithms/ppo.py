@@ -149,11 +149,10 @@ class PPO(BaseAlgorithm):
         """Run the rollout step and the minibatch update eagerly (``"none"``), through
         ``torch.compile`` (``"compile"``) or as CUDA graphs (``"cudagraphs"``, CUDA only).
         Compilation happens on the first rollout / update; the env step is compiled but
-        never graph-replayed, because it keeps its state in tensors across steps."""
+        never graph-replayed: the env replaces its state tensors every step, and replay would
+        hand them back in memory the next replay overwrites."""
         check_compile_mode(mode, self.device)
         self.compile_mode = mode
-        # The env keeps its state in tensors it replaces every step; graph replay would hand
-        # those back in memory the next replay overwrites, so the rollout step is compiled only.
         rollout_mode = "compile" if mode == "cudagraphs" else mode
         self._rollout_step = compile_for(self._eager_rollout_step, rollout_mode)
         self._minibatch_loss = compile_for(self._eager_minibatch_loss, mode)
@@ -202,7 +201,6 @@ class PPO(BaseAlgorithm):
             raise ValueError(f"env has {env.num_envs} envs, buffer expects {buffer.num_envs}")
         buffer.reset()
         for _ in range(buffer.num_steps):
-            self._mark_step()
             with record_function(PROFILE_SCOPES["step"]):
                 step = self._rollout_step(env, obs)
             with record_function(PROFILE_SCOPES["store"]):
