@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -14,7 +13,7 @@ from hydra import compose, initialize_config_module
 from embodichain_rl.algorithms.ppo import PPO
 from embodichain_rl.config import register_configs
 from embodichain_rl.distributed import SINGLE_PROCESS, DistributedContext, rank_seed
-from embodichain_rl.distributed.launch import leave_process_group
+from embodichain_rl.distributed.launch import join_process_group, leave_process_group
 from embodichain_rl.policies.actor_critic import ActorCritic
 from embodichain_rl.trainer.build import build_components
 
@@ -24,19 +23,17 @@ T, N_PER_RANK, OBS_DIM, ACTION_DIM = 5, 3, 3, 2
 
 
 def leave() -> None:
-    """Leave the group together, then end the worker without interpreter teardown.
-
-    The worker's results are already on disk; a gloo thread destroyed during interpreter
-    finalisation once aborted a finished worker (SIGABRT) on CI, failing a passing test."""
-    leave_process_group()
-    os._exit(0)
+    """Leave the group together; the group must really be freed (a group that outlives
+    ``destroy_process_group`` keeps gloo threads that can abort the worker at exit)."""
+    if not leave_process_group():
+        raise RuntimeError("the process group outlived destroy_process_group")
 
 
 def join(rank: int, store: Path) -> DistributedContext:
     """One CPU thread, then join the 2-process gloo group through a file store."""
     torch.set_num_threads(1)
-    dist.init_process_group(
-        "gloo",
+    join_process_group(
+        backend="gloo",
         init_method=f"file://{store}",
         rank=rank,
         world_size=WORLD_SIZE,

@@ -3,8 +3,10 @@ directory, rank 0 as the only writer, and a bounded wait for a failed rank."""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
+import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
@@ -26,6 +28,14 @@ fails (default :data:`DEFAULT_TIMEOUT_S`); it must exceed rank 0's longest evalu
 
 DEFAULT_TIMEOUT_S = 900.0
 """Default collective timeout in seconds."""
+
+GROUP_CAPTURING_MODULES = ("torch.distributed.nn.functional",)
+"""Modules whose function defaults (``group=group.WORLD``) take the default process group
+when they are first imported. Imported after the group exists (``torch.optim`` pulls them in
+lazily through ``torch._dynamo``), they keep it alive past ``destroy_process_group``, so
+gloo's worker threads outlive it into interpreter shutdown, where one of them aborts the
+finished process (SIGABRT, ``terminate called without an active exception``). Imported
+before, their defaults are ``None``."""
 
 WORKER_HYDRA_OVERRIDES = ("hydra.run.dir=.", "hydra.output_subdir=null", "hydra/job_logging=stdout")
 """Hydra overrides of ranks other than 0: no run directory, no ``.hydra/``, no log file
@@ -84,7 +94,7 @@ def distributed_job(
     backend = "nccl" if device.type == "cuda" else "gloo"
     if device.type == "cuda":
         torch.cuda.set_device(device)
-    dist.init_process_group(backend=backend, timeout=collective_timeout(environ))
+    join_process_group(backend=backend, timeout=collective_timeout(environ))
     ctx = DistributedContext(
         rank=ctx.rank, world_size=ctx.world_size, local_rank=ctx.local_rank, device=device
     )
@@ -100,15 +110,34 @@ def distributed_job(
     leave_process_group()
 
 
-def leave_process_group() -> None:
-    """Wait for every rank to finish, then tear the process group down.
+def join_process_group(**init_kwargs: Any) -> None:
+    """``dist.init_process_group(**init_kwargs)``, after importing the
+    :data:`GROUP_CAPTURING_MODULES` so that nothing can keep the group alive once it is
+    destroyed."""
+    for name in GROUP_CAPTURING_MODULES:
+        importlib.import_module(name)
+    dist.init_process_group(**init_kwargs)
 
-    Without the barrier a rank that finishes first closes its connections while a slower
-    peer is still tearing down its own, and gloo can then abort that peer with
-    ``terminate called without an active exception``.
+
+def leave_process_group() -> bool:
+    """Wait for every rank to finish, then tear the process group down; returns whether
+    the group (and with it every gloo / NCCL thread) is gone.
+
+    The barrier keeps a rank from closing its connections while a slower peer is still in
+    a collective. A group that outlives ``destroy_process_group`` (something still refers to
+    it) is logged as a warning: its threads would run into interpreter shutdown.
     """
+    group = weakref.ref(dist.group.WORLD)
     dist.barrier()
     dist.destroy_process_group()
+    if group() is None:
+        return True
+    log.warning(
+        "the default process group is still referenced after destroy_process_group; its "
+        "threads may abort this process at exit (was a module that captures it imported "
+        "after init_process_group? see GROUP_CAPTURING_MODULES)"
+    )
+    return False
 
 
 def worker_resume_payload(payload: dict[str, Any], rng_state: dict[str, Any]) -> dict[str, Any]:
