@@ -38,8 +38,11 @@ def test_wheel_ships_configs_and_the_cli_finds_them(tmp_path: Path) -> None:
         "env/gym.yaml",
         "policy/actor_critic.yaml",
         "algorithm/ppo.yaml",
+        "eval.yaml",
+        "export.yaml",
     ):
         assert f"embodichain_rl/conf/{config}" in names
+    assert "embodichain_rl/bench/reference_ppo.py" in names  # embodichain-bench train's baseline
 
     site = tmp_path / "site"
     subprocess.run(
@@ -81,3 +84,24 @@ def test_wheel_ships_configs_and_the_cli_finds_them(tmp_path: Path) -> None:
         check=True,
     )
     assert located.stdout.strip().startswith(str(site))
+    reference = subprocess.run(
+        [sys.executable, "-c", "import embodichain_rl.bench.reference_ppo as r; print(r.__file__)"],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert reference.stdout.strip().startswith(str(site))
+    for app in ("eval", "export"):
+        shown = subprocess.run(
+            [sys.executable, "-m", f"embodichain_rl.cli.{app}", "--help"],
+            cwd=workdir,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert shown.returncode == 0, shown.stderr
+        assert "checkpoint" in shown.stdout and "[required]" in shown.stdout

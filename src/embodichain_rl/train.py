@@ -1,22 +1,14 @@
-"""EmbodiChain's own command line: ``python -m embodichain_rl.train --config FILE.json``.
-
-Same as ``embodichain-train --json FILE.json``; Hydra overrides may follow.
-"""
+"""``python -m embodichain_rl.train --config FILE``: EmbodiChain's own way to run a legacy
+JSON train config (the same job as ``embodichain-train --json FILE``)."""
 
 from __future__ import annotations
 
-import os
-import sys
-
-from embodichain_rl.cli.json_entry import run_with_json
-from embodichain_rl.cli.train import train
-from embodichain_rl.distributed.launch import worker_hydra_overrides
+from embodichain_rl.cli.train import main as train_main
 
 
 def main() -> None:
     """Run a legacy JSON train config given with ``--config``."""
-    sys.argv.extend(worker_hydra_overrides(os.environ))
-    run_with_json(train, flag="--config")
+    train_main(json_flag="--config")
 
 
 if __name__ == "__main__":

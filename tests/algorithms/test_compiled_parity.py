@@ -24,7 +24,7 @@ def make_ppo(policy: ActorCritic, mode: str) -> PPO:
         device="cpu",
         learning_rate=3e-3,
         n_epochs=2,
-        batch_size=64,
+        num_minibatches=2,
         clip_value_loss=True,
         lr_schedule="linear",
         total_updates=4,
@@ -61,7 +61,6 @@ def test_compiled_update_gives_eager_losses_gradients_and_weights() -> None:
     for name, tensor in eager.buffer.data.items():
         compiled.buffer.data[name].copy_(tensor)
     compiled.buffer.step = eager.buffer.step
-    compiled.policy.load_state_dict(eager.policy.state_dict())  # the normaliser saw the rollout
     initial = flat_params(eager.policy)
 
     for _ in range(2):  # the second update runs on the already-compiled functions
@@ -81,8 +80,8 @@ def test_compiled_update_gives_eager_losses_gradients_and_weights() -> None:
 
 @pytest.mark.parametrize("control_mode", ["ee_delta_pos", "joint_delta_pos"])
 def test_compiled_push_cube_rollout_fills_the_buffer_like_eager(control_mode: str) -> None:
-    """Same seed, same policy: the compiled rollout (normaliser, sampling, PushCube step,
-    truncation bootstrap) writes the eager rollout's buffer, resets included."""
+    """Same seed, same policy: the compiled rollout (normalised observations, sampling,
+    PushCube step, truncation bootstrap) writes the eager rollout's buffer, resets included."""
     torch.manual_seed(1)
     probe = PushCubeEnv(num_envs=1, control_mode=control_mode)
     policy = ActorCritic(
@@ -92,6 +91,7 @@ def test_compiled_push_cube_rollout_fills_the_buffer_like_eager(control_mode: st
         critic={"hidden_sizes": [32]},
         normalize_obs=True,
     )
+    policy.update_normalization(torch.randn(64, probe.obs_dim) * 3.0 + 1.0)  # not the identity
     buffers = []
     for mode in ("none", "compile"):
         env = PushCubeEnv(num_envs=8, control_mode=control_mode, max_episode_steps=5)

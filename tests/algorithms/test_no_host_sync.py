@@ -9,9 +9,9 @@ import torch
 from embodichain_rl.algorithms import PPO
 from embodichain_rl.envs.base import EmbodiedEnv
 from embodichain_rl.envs.push_cube import PushCubeEnv
-from embodichain_rl.policies import ActorCritic
+from embodichain_rl.policies import ActorCritic, policy_space_kwargs
 from embodichain_rl.utils.compile import COMPILE_MODES
-from tests.algorithms.toy_envs import MoveToTarget
+from tests.algorithms.toy_envs import MoveToTarget, StepToTarget
 
 pytestmark = [
     pytest.mark.gpu,
@@ -22,24 +22,24 @@ pytestmark = [
 def make_env(name: str) -> EmbodiedEnv:
     if name == "push_cube":
         return PushCubeEnv(num_envs=256, device="cuda", max_episode_steps=6)
+    if name == "step_to_target":  # MultiDiscrete: the categorical head
+        return StepToTarget(num_envs=64, dims=2, device="cuda")
     return MoveToTarget(num_envs=64, device="cuda")
 
 
 @pytest.mark.parametrize("mode", COMPILE_MODES)
-@pytest.mark.parametrize("env_name", ["move_to_target", "push_cube"])
+@pytest.mark.parametrize("env_name", ["move_to_target", "push_cube", "step_to_target"])
 @pytest.mark.parametrize("normalize_obs", [False, True])
 def test_rollout_and_update_do_not_sync(mode: str, env_name: str, normalize_obs: bool) -> None:
     device = torch.device("cuda")
     torch.manual_seed(0)
     env = make_env(env_name)
-    policy = ActorCritic(
-        obs_dim=env.obs_dim, action_dim=env.action_dim, normalize_obs=normalize_obs
-    )
+    policy = ActorCritic(**policy_space_kwargs(env), normalize_obs=normalize_obs)
     algo = PPO(
         policy=policy,
         device=device,
         n_epochs=2,
-        batch_size=256,
+        num_minibatches=2,
         clip_value_loss=True,
         lr_schedule="linear",
         total_updates=4,

@@ -31,7 +31,7 @@ def _adam_steps(algo: PPO) -> int:
 
 
 def test_single_full_batch_metrics_match_the_rollout() -> None:
-    algo, env, obs = _setup(n_epochs=1, batch_size=T * N, ent_coef=0.01, vf_coef=0.5)
+    algo, env, obs = _setup(n_epochs=1, num_minibatches=1, ent_coef=0.01, vf_coef=0.5)
     algo.collect_rollout(env, obs)
     buf = algo.buffer
     assert buf is not None
@@ -61,7 +61,7 @@ def test_single_full_batch_metrics_match_the_rollout() -> None:
 
 
 def test_metrics_are_scalar_device_tensors() -> None:
-    algo, env, obs = _setup(n_epochs=2, batch_size=32)
+    algo, env, obs = _setup(n_epochs=2, num_minibatches=None, batch_size=32)
     algo.collect_rollout(env, obs)
     metrics = algo.update()
     expected = {
@@ -84,7 +84,7 @@ def test_metrics_are_scalar_device_tensors() -> None:
 
 def test_linear_schedule_decays_per_update() -> None:
     algo, env, obs = _setup(
-        n_epochs=1, batch_size=64, learning_rate=1e-3, lr_schedule="linear", total_updates=4
+        n_epochs=1, num_minibatches=2, learning_rate=1e-3, lr_schedule="linear", total_updates=4
     )
     seen = []
     for _ in range(4):
@@ -95,7 +95,7 @@ def test_linear_schedule_decays_per_update() -> None:
 
 
 def test_target_kl_stops_after_the_epoch_that_exceeds_it() -> None:
-    algo, env, obs = _setup(n_epochs=5, batch_size=32, learning_rate=1e-2, target_kl=1e-9)
+    algo, env, obs = _setup(n_epochs=5, num_minibatches=4, learning_rate=1e-2, target_kl=1e-9)
     algo.collect_rollout(env, obs)
     metrics = algo.update()
     assert metrics["epochs"].item() == 1
@@ -112,7 +112,7 @@ def test_update_needs_a_full_rollout() -> None:
 
 
 def test_state_dict_round_trip_restores_optimizer_schedule_and_shuffling() -> None:
-    kwargs = {"n_epochs": 2, "batch_size": 32, "lr_schedule": "linear", "total_updates": 10}
+    kwargs = {"n_epochs": 2, "num_minibatches": 4, "lr_schedule": "linear", "total_updates": 10}
     algo, env, obs = _setup(**kwargs)
     for _ in range(2):
         obs = algo.collect_rollout(env, obs)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import math
 import re
 
 import pytest
 
+from embodichain_rl.bench import reference_ppo
 from embodichain_rl.cli.bench import main
-from embodichain_rl.cli.bench_train import REFERENCE_PATH, load_reference
 
 NUMBER = r"[-+]?[\d,]*\.?\d+"
 
@@ -32,9 +34,8 @@ def test_train_subcommand_reports_positive_figures_and_ratios(
 
 
 def test_reference_loop_runs_one_iteration_with_finite_losses() -> None:
-    reference = load_reference(REFERENCE_PATH)
-    args = reference.Args(num_envs=16, num_steps=8, iterations=2, minibatch_size=32)
-    ppo = reference.ReferencePPO(args)
+    args = reference_ppo.Args(num_envs=16, num_steps=8, iterations=2, minibatch_size=32)
+    ppo = reference_ppo.ReferencePPO(args)
     ppo.rollout()
     ppo.update()
     assert ppo.iteration == 1
@@ -48,8 +49,20 @@ def test_time_to_success_stops_at_the_first_eval_reaching_the_target(
 ) -> None:
     argv = ["train", "--num-envs", "16", "--iterations", "1", "--warmup", "0", "--device", "cpu"]
     tts = ["--time-to-success", "--target", "0.0", "--eval-freq", "1", "--tts-override"]
-    small = ["env.num_envs=64", "runtime.eval_envs=8", "runtime.iterations=3"]
+    small = ["env.num_envs=64", "eval.num_envs=8", "runtime.iterations=3"]
     assert main([*argv, *tts, *small]) == 0
     out = capsys.readouterr().out
     line = next(x for x in out.splitlines() if x.startswith("time to eval success >= 0.0"))
     assert "1,024 env steps" in line
+
+
+def test_reference_loop_shares_no_framework_code_but_the_env() -> None:
+    tree = ast.parse(inspect.getsource(reference_ppo))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module)
+    framework = {name for name in imported if name.split(".")[0] == "embodichain_rl"}
+    assert framework == {"embodichain_rl.envs"}

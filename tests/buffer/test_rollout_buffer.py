@@ -138,3 +138,28 @@ def test_batch_size_out_of_range_is_a_clear_error() -> None:
         next(buf.minibatches(13))
     with pytest.raises(ValueError, match="minibatch size 0"):
         next(buf.minibatches(0))
+
+
+def test_integer_actions_round_trip_exactly() -> None:
+    # 2**24 + 1 is the first integer float32 cannot hold: int64 storage keeps it.
+    buf = RolloutBuffer(
+        num_steps=2, num_envs=2, obs_dim=1, action_dim=2, device="cpu", action_dtype=torch.int64
+    )
+    big = 2**24 + 1
+    actions = torch.tensor([[[0, big], [3, 1]], [[big + 2, 7], [5, 0]]])
+    for t in range(2):
+        buf.add(
+            obs=torch.zeros(2, 1),
+            actions=actions[t],
+            log_probs=torch.zeros(2),
+            rewards=torch.zeros(2),
+            dones=torch.zeros(2),
+            values=torch.zeros(2),
+        )
+    assert buf.actions.dtype == torch.int64
+    assert torch.equal(buf.actions, actions)
+    batch = next(buf.minibatches(4, generator=torch.Generator().manual_seed(0)))
+    assert batch["actions"].dtype == torch.int64
+    assert sorted(map(tuple, batch["actions"].tolist())) == sorted(
+        map(tuple, actions.reshape(4, 2).tolist())
+    )

@@ -17,8 +17,10 @@ TUTORIAL = LEGACY / "push_cube_tutorial.json"
 REPO_SHAPE = LEGACY / "embodichain_v0" / "train_config.json"
 """The shape of EmbodiChain's own repository (with ``gym_config.json`` beside it)."""
 
-TINY = TINY_RUN
-"""Overrides that make a training run take seconds on a CPU."""
+TINY = [o for o in TINY_RUN if not o.startswith("algorithm.num_minibatches=")]
+TINY.append("algorithm.batch_size=8")
+"""Overrides that make a training run take seconds on a CPU (the minibatch given as a size:
+a legacy file's batch_size nulls num_minibatches)."""
 
 
 def write_json(path: Path, data: dict[str, Any]) -> Path:

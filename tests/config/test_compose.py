@@ -13,7 +13,7 @@ from embodichain_rl.policies import ActorCritic
 from embodichain_rl.trainer.build import build_components
 
 CPU = torch.device("cpu")
-SMALL = ("runtime.eval_envs=2",)
+SMALL = ("eval.num_envs=2",)
 SMALL_ENV = {"push_cube": ("env.num_envs=4",), "gym": ("env.num_envs=2",)}
 
 

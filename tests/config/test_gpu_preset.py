@@ -16,8 +16,8 @@ def test_preset_is_a_valid_cuda_graph_run_with_whole_minibatches(compose_train) 
     typed = validate_config(cfg)
     assert typed.runtime.compile == "cudagraphs" and typed.runtime.device == "cuda"
     samples = typed.runtime.rollout_steps * typed.env.num_envs
-    assert samples % typed.algorithm.batch_size == 0
-    assert samples // typed.algorithm.batch_size >= 2  # several minibatches per epoch
+    assert samples % typed.algorithm.num_minibatches == 0
+    assert typed.algorithm.num_minibatches >= 2  # several minibatches per epoch
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the refusal without a GPU")

@@ -23,10 +23,10 @@ TUTORIAL_AS_OVERRIDES = [
     "runtime.headless=true",
     "runtime.iterations=1000",
     "runtime.rollout_steps=1024",
-    "runtime.eval_freq=2",
-    "runtime.save_freq=200",
-    "runtime.use_wandb=false",
-    "runtime.wandb_project_name=embodichain-push_cube",
+    "eval.freq=2",
+    "checkpoint.save_freq=200",
+    "logging.use_wandb=false",
+    "logging.wandb_project_name=embodichain-push_cube",
     "env.num_envs=4",
     "env.obs_mode=state",
     "env.max_episode_steps=100",
@@ -39,6 +39,7 @@ TUTORIAL_AS_OVERRIDES = [
     "algorithm.learning_rate=1e-4",
     "algorithm.n_epochs=10",
     "algorithm.batch_size=64",
+    "algorithm.num_minibatches=null",
     "algorithm.gamma=0.99",
     "algorithm.gae_lambda=0.95",
     "algorithm.clip_coef=0.2",
@@ -84,7 +85,7 @@ def test_repository_shape_golden_values(caplog: pytest.LogCaptureFixture) -> Non
     assert (env.reaching_weight, env.place_weight, env.place_penalty_weight) == (0.1, 2.0, 0.5)
     assert (env.action_penalty_weight, env.success_bonus) == (0.01, 10.0)
     assert cfg.runtime.cuda is True and cfg.runtime.device == "auto"
-    assert cfg.runtime.wandb_project_name == "embodychain-push_cube"
+    assert cfg.logging.wandb_project_name == "embodychain-push_cube"
     assert list(cfg.policy.actor.hidden_sizes) == [256, 256]
     assert cfg.algorithm.batch_size == 8192
 
@@ -111,7 +112,7 @@ def test_both_shapes_mean_the_same_where_the_files_agree() -> None:
     aligned = [
         "env.num_envs=4",
         "algorithm.batch_size=64",
-        "runtime.wandb_project_name=embodichain-push_cube",
+        "logging.wandb_project_name=embodichain-push_cube",
     ]
     assert load_json_config(REPO_SHAPE, aligned) == load_json_config(TUTORIAL)
 

@@ -63,7 +63,7 @@ def train_several_updates(rank: int, out_dir: Path) -> None:
             overrides=[
                 "env.num_envs=4",
                 "policy.normalize_obs=true",
-                "algorithm.batch_size=8",
+                "algorithm.num_minibatches=2",
                 "algorithm.n_epochs=2",
                 "algorithm.target_kl=0.02",
                 "runtime.seed=0",
@@ -125,8 +125,9 @@ def fixed_rollout() -> Rollout:
 
 
 def one_update(data: Rollout, ctx: DistributedContext = SINGLE_PROCESS) -> dict[str, torch.Tensor]:
-    """Same initial policy everywhere; feed ``data`` through the normaliser and the buffer
-    as a rollout would, then one PPO update with one minibatch per epoch."""
+    """Same initial policy everywhere; feed ``data`` into the buffer as a rollout would,
+    then one PPO update with one minibatch per epoch (which then folds every rank's
+    observations into the normaliser)."""
     torch.manual_seed(123)
     policy = ActorCritic(
         obs_dim=OBS_DIM,
@@ -141,7 +142,7 @@ def one_update(data: Rollout, ctx: DistributedContext = SINGLE_PROCESS) -> dict[
         device="cpu",
         learning_rate=1e-2,
         n_epochs=3,
-        batch_size=steps * envs,
+        num_minibatches=1,
         max_grad_norm=0.5,
         seed=0,
         distributed=ctx,
@@ -150,7 +151,6 @@ def one_update(data: Rollout, ctx: DistributedContext = SINGLE_PROCESS) -> dict[
     assert algorithm.buffer is not None
     with torch.no_grad():
         for t in range(steps):
-            policy.update_normalization(data.obs[t])
             log_prob, _, value = policy.evaluate_actions(data.obs[t], data.actions[t])
             algorithm.buffer.add(
                 obs=data.obs[t],

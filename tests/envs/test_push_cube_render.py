@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import pytest
 import torch
 
+from embodichain_rl.envs.base import EmbodiedEnv, StepResult
 from embodichain_rl.envs.push_cube import PushCubeEnv
 
 
@@ -26,3 +30,20 @@ def test_frame_shape_and_content() -> None:
     r, c = pixel(env, 0.3, -0.4)
     assert tuple(frame[r, c]) == (196, 170, 130)  # bare table
     assert not np.array_equal(frame, env.render())  # env 0 differs
+
+
+def test_the_env_contract_renders_one_env_by_index() -> None:
+    class Blind(EmbodiedEnv):
+        def reset(
+            self, *, seed: int | None = None, options: dict[str, Any] | None = None
+        ) -> tuple[torch.Tensor, dict[str, Any]]:
+            raise NotImplementedError
+
+        def step(self, action: torch.Tensor) -> StepResult:
+            raise NotImplementedError
+
+    with pytest.raises(NotImplementedError, match="Blind does not render"):
+        Blind().render(env_index=1)
+    env = PushCubeEnv(num_envs=2)
+    env.reset(seed=0)
+    np.testing.assert_array_equal(env.render(0), env.render())

@@ -87,3 +87,13 @@ def test_invalid_network_configs_fail_loudly() -> None:
         ActorCritic(obs_dim=OBS, action_dim=ACT, critic={"hidden": [4]})
     with pytest.raises(ValueError, match="unknown activation 'relu6'"):
         ActorCritic(obs_dim=OBS, action_dim=ACT, actor={"activation": "relu6"})
+
+
+def test_unknown_option_names_it_with_a_suggestion() -> None:
+    with pytest.raises(
+        TypeError,
+        match=r"ActorCritic: unknown keyword 'normalise_obs' \(did you mean 'normalize_obs'",
+    ):
+        ActorCritic(obs_dim=OBS, action_dim=ACT, normalise_obs=True)
+    with pytest.raises(ValueError, match="clip_obs must be > 0"):
+        ActorCritic(obs_dim=OBS, action_dim=ACT, clip_obs=0.0)

@@ -23,6 +23,24 @@ def test_batched_updates_match_numpy_on_the_concatenation() -> None:
     assert norm.count.item() == len(data)
 
 
+def test_merging_batch_moments_equals_seeing_the_samples() -> None:
+    # What data-parallel training hands over: the moments of a batch it never sees.
+    rng = np.random.default_rng(1)
+    first = rng.normal(loc=1.0, scale=3.0, size=(5, 2))
+    second = rng.normal(loc=-2.0, scale=0.5, size=(9, 2))
+    norm = RunningNormalizer(dim=2)
+    norm.update(torch.from_numpy(first).float())
+    norm.merge(
+        torch.from_numpy(second.mean(axis=0)).float(),
+        torch.from_numpy(second.var(axis=0)).float(),
+        second.shape[0],
+    )
+    data = np.concatenate([first, second])
+    np.testing.assert_allclose(norm.mean.numpy(), data.mean(axis=0), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(norm.var.numpy(), data.var(axis=0), rtol=1e-5, atol=1e-6)
+    assert norm.count.item() == 14
+
+
 def test_normalises_and_clips() -> None:
     norm = RunningNormalizer(dim=2, clip=3.0, eps=0.0 + 1e-8)
     norm.update(torch.tensor([[0.0, 10.0], [2.0, 10.0]]))  # mean [1, 10], var [1, 0]

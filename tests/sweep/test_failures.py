@@ -19,7 +19,8 @@ def test_diverging_job_is_recorded_and_the_sweep_goes_on(tmp_path: Path) -> None
         f"hydra.sweep.dir={sweep_dir}",
         cwd=tmp_path,
     )
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert result.stderr.splitlines()[-1] == f"1 of 2 jobs failed; records in {sweep_dir}"
     failed_dir, ok_dir = job_dirs(sweep_dir)
 
     status = read_json(failed_dir / "status.json")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,40 @@ def test_submitit_local_runs_one_job(tmp_path: Path) -> None:
     (row,) = read_csv(sweep_dir / "sweep_summary.csv")
     assert row["status"] == "ok"
     assert row["job"] == job_dir.name
+
+
+def test_joblib_sweep_with_failed_jobs_exits_1_with_the_count(tmp_path: Path) -> None:
+    pytest.importorskip("hydra_plugins.hydra_joblib_launcher")
+    sweep_dir = tmp_path / "sweep"
+    budget = [arg for arg in TINY if not arg.startswith("runtime.torch_threads")]
+    result = train(
+        "-m",
+        "hydra/launcher=joblib",
+        "hydra.launcher.n_jobs=2",
+        "algorithm.learning_rate=1e30,1e-3",
+        "runtime.seed=0,1",
+        *budget,
+        f"hydra.sweep.dir={sweep_dir}",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert result.stderr.splitlines()[-1] == f"2 of 4 jobs failed; records in {sweep_dir}"
+    statuses = [read_json(d / "status.json")["status"] for d in job_dirs(sweep_dir)]
+    assert statuses == ["failed", "failed", "ok", "ok"]
+    assert all((d / "error.txt").is_file() for d in job_dirs(sweep_dir)[:2])
+    rows = read_csv(sweep_dir / "sweep_summary.csv")
+    assert [row["status"] for row in rows] == statuses
+    assert (sweep_dir / "sweep_summary.png").is_file()
+
+
+def test_slurm_launcher_without_sbatch_says_so_before_anything_runs(tmp_path: Path) -> None:
+    pytest.importorskip("hydra_plugins.hydra_submitit_launcher")
+    if shutil.which("sbatch") is not None:
+        pytest.skip("this machine has sbatch: the SLURM launcher would submit real jobs")
+    result = train("-m", "hydra/launcher=slurm", "runtime.seed=0,1", *TINY, cwd=tmp_path)
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: hydra/launcher=slurm submits each job with sbatch")
+    assert "not on this machine's PATH" in line
+    assert "hydra/launcher=submitit_local" in line
+    assert list(tmp_path.iterdir()) == []

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from embodichain_rl.sweep.callback import failure_line
 from embodichain_rl.sweep.plot import group_jobs
 from embodichain_rl.sweep.plugins import missing_plugin_hint
 from embodichain_rl.sweep.records import collect_jobs, swept_keys
@@ -31,6 +32,22 @@ def test_missing_plugin_hint_names_the_plugin_and_the_extra(args: list[str], plu
     assert plugin in hint
     assert "embodichain-rl[sweep]" in hint
     assert missing_plugin_hint(args, installed=lambda module: True) is None
+
+
+@pytest.mark.parametrize("launcher", ["slurm", "submitit_slurm"])
+def test_slurm_multirun_without_sbatch(launcher: str) -> None:
+    args = ["-m", f"hydra/launcher={launcher}", "runtime.seed=0,1"]
+    hint = missing_plugin_hint(args, installed=lambda module: True, which=lambda name: None)
+    assert hint is not None
+    assert hint.startswith(f"hydra/launcher={launcher} submits each job with sbatch")
+    assert "hydra/launcher=submitit_local" in hint
+    has_sbatch = lambda name: f"/usr/bin/{name}"  # noqa: E731
+    assert missing_plugin_hint(args, installed=lambda m: True, which=has_sbatch) is None
+    # a single run never uses the launcher; a later launcher choice wins
+    single = args[1:2]
+    assert missing_plugin_hint(single, installed=lambda m: True, which=lambda n: None) is None
+    local = [*args, "hydra/launcher=submitit_local"]
+    assert missing_plugin_hint(local, installed=lambda m: True, which=lambda n: None) is None
 
 
 def test_no_hint_for_core_options() -> None:
@@ -90,3 +107,8 @@ def test_groups_aggregate_seeds_and_count_failures(tmp_path: Path) -> None:
 
     report = write_report(tmp_path)
     assert (report.jobs, report.not_ok) == (5, 2)
+    assert failure_line(records, tmp_path) == (
+        f"2 of 5 jobs failed (1 did not finish); records in {tmp_path}"
+    )
+    assert failure_line(records[:4], tmp_path) == f"1 of 4 jobs failed; records in {tmp_path}"
+    assert failure_line(records[:3], tmp_path) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import pickle
 import signal
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 import torch
@@ -16,10 +18,13 @@ import torch
 from embodichain_rl.policies import ActorCritic
 from embodichain_rl.trainer.checkpoint import (
     CheckpointError,
+    CheckpointRefusedError,
+    CheckpointWriteError,
     load_checkpoint,
     load_module_state,
     save_checkpoint,
 )
+from tests.utils.small_disk import remount_read_only, small_tmpfs
 
 WRITER = """
 import sys, torch
@@ -64,18 +69,59 @@ class Gadget:
         return (Path.touch, (Path(self.marker),))
 
 
+def _assert_refused_for_safety(message: str, blocked: str) -> None:
+    assert "refused for safety" in message
+    assert blocked in message
+    assert "weights_only=False" not in message
+    assert "corrupt" not in message
+    assert "\n" not in message
+
+
 def test_pickled_objects_are_refused_without_running_them(tmp_path: Path) -> None:
     marker = tmp_path / "executed"
     path = tmp_path / "evil.pt"
     torch.save({"format": "embodichain_rl/1", "policy": Gadget(str(marker))}, path)
-    with pytest.raises(CheckpointError, match="weights_only"):
+    with pytest.raises(CheckpointRefusedError) as error:
         load_checkpoint(path)
+    _assert_refused_for_safety(str(error.value), "pathlib.Path")
     assert not marker.exists()
     # A plain pickle (not a torch zip) of a custom object is refused as well.
     (tmp_path / "plain.pt").write_bytes(pickle.dumps(Gadget(str(marker)), protocol=2))
-    with pytest.raises(CheckpointError):
+    with pytest.raises(CheckpointRefusedError) as error:
         load_checkpoint(tmp_path / "plain.pt")
+    _assert_refused_for_safety(str(error.value), "getattr")
     assert not marker.exists()
+
+
+class ShellGadget:
+    """Unpickling this would run ``os.system("touch <marker>")``."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+@pytest.mark.parametrize("container", ["torch_zip", "plain_pickle"])
+def test_os_system_checkpoint_is_refused_by_name_and_never_runs(
+    tmp_path: Path, container: str
+) -> None:
+    marker = tmp_path / "created_by_the_checkpoint"
+    path = tmp_path / "last.pt"
+    gadget = ShellGadget(str(marker))
+    if container == "torch_zip":
+        torch.save({"format": "embodichain_rl/1", "policy": gadget}, path)
+    else:
+        path.write_bytes(pickle.dumps(gadget, protocol=2))
+    with pytest.raises(CheckpointRefusedError) as error:
+        load_checkpoint(path)
+    _assert_refused_for_safety(str(error.value), f"{os.system.__module__}.system")
+    assert str(path) in str(error.value)
+    assert not marker.exists()
+    # The gadget is live: plain unpickling (what the safe loader prevents) creates the file.
+    pickle.loads(pickle.dumps(gadget, protocol=2))
+    assert marker.exists(), "the gadget would not have created a file: the test proves nothing"
 
 
 def test_truncated_foreign_and_missing_files_give_checkpoint_errors(tmp_path: Path) -> None:
@@ -101,8 +147,92 @@ def test_mismatched_policy_lists_keys_and_shapes() -> None:
     with pytest.raises(CheckpointError) as error:
         load_module_state(other_obs, trained.state_dict(), source="ckpt.pt")
     message = str(error.value)
-    assert "actor.0.weight: checkpoint shape (256, 30), model shape (256, 25)" in message
+    hidden = trained.state_dict()["actor.0.weight"].shape[0]  # the default width, whatever it is
+    assert f"actor.0.weight: checkpoint shape ({hidden}, 30), model shape ({hidden}, 25)" in message
     assert "obs_normalizer.mean: checkpoint shape (30,), model shape (25,)" in message
     no_norm = ActorCritic(obs_dim=30, action_dim=6, normalize_obs=False)
     with pytest.raises(CheckpointError, match=r"unexpected in checkpoint: obs_normalizer\.mean"):
         load_module_state(no_norm, trained.state_dict(), source="ckpt.pt")
+
+
+def _assert_save_refused_and_previous_kept(
+    path: Path, previous: torch.Tensor, error: CheckpointWriteError, reason: str
+) -> None:
+    message = str(error)
+    assert reason in message
+    assert str(path) in message
+    assert "\n" not in message
+    assert "previous checkpoint there is kept" in message
+    assert torch.equal(load_checkpoint(path)["x"], previous)
+    assert [p.name for p in path.parent.iterdir()] == [path.name], "temporary file left behind"
+
+
+def test_full_disk_keeps_the_previous_checkpoint(tmp_path: Path) -> None:
+    """A real 256 KiB tmpfs: the second checkpoint (800 KB) does not fit."""
+    with small_tmpfs(tmp_path / "disk", size_kib=256) as disk:
+        path = disk / "checkpoints" / "last.pt"
+        small = torch.arange(1000, dtype=torch.float32)
+        save_checkpoint(path, {"x": small})
+        with pytest.raises(CheckpointWriteError) as error:
+            save_checkpoint(path, {"x": torch.zeros(200_000)})
+        _assert_save_refused_and_previous_kept(path, small, error.value, "no space left on device")
+        assert error.value.errno == errno.ENOSPC
+
+
+def test_read_only_mount_keeps_the_previous_checkpoint(tmp_path: Path) -> None:
+    with small_tmpfs(tmp_path / "disk", size_kib=256) as disk:
+        path = disk / "last.pt"
+        first = torch.ones(10)
+        save_checkpoint(path, {"x": first})
+        remount_read_only(disk)
+        with pytest.raises(CheckpointWriteError) as error:
+            save_checkpoint(path, {"x": torch.zeros(10)})
+        _assert_save_refused_and_previous_kept(path, first, error.value, "read-only file system")
+        with pytest.raises(CheckpointWriteError, match="read-only file system"):
+            save_checkpoint(disk / "new_dir" / "last.pt", {"x": first})
+
+
+class FillingDisk:
+    """A file whose writes fail with ENOSPC once ``budget`` bytes went through."""
+
+    def __init__(self, handle: BinaryIO, budget: int) -> None:
+        self._handle = handle
+        self._budget = budget
+
+    def write(self, data: bytes) -> int:
+        if len(data) > self._budget:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self._budget -= len(data)
+        return self._handle.write(data)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._handle, name)
+
+    def __enter__(self) -> FillingDisk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._handle.close()
+
+
+def test_full_disk_fault_injection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs everywhere: the checkpoint's writes fail with ENOSPC after 4 KiB (injected at
+    the file object torch writes to, where a full disk raises)."""
+    path = tmp_path / "checkpoints" / "last.pt"
+    previous = torch.arange(5, dtype=torch.float32)
+    save_checkpoint(path, {"x": previous})
+    real_fdopen = os.fdopen
+    monkeypatch.setattr(os, "fdopen", lambda fd, mode: FillingDisk(real_fdopen(fd, mode), 4096))
+    with pytest.raises(CheckpointWriteError) as error:
+        save_checkpoint(path, {"x": torch.zeros(100_000)})
+    monkeypatch.undo()
+    _assert_save_refused_and_previous_kept(path, previous, error.value, "no space left on device")
+    assert isinstance(error.value, OSError)
+    assert isinstance(error.value, CheckpointError)
+
+
+def test_errors_that_are_not_the_disk_are_not_reworded(tmp_path: Path) -> None:
+    with pytest.raises(Exception, match=r"lambda|local object") as error:
+        save_checkpoint(tmp_path / "last.pt", {"fn": lambda: None})
+    assert not isinstance(error.value, CheckpointWriteError)
+    assert list(tmp_path.iterdir()) == []

@@ -15,12 +15,12 @@ TINY = [
     "env.num_envs=8",
     "runtime.iterations=2",
     "runtime.rollout_steps=8",
-    "runtime.eval_envs=4",
-    "runtime.eval_freq=1",
-    "runtime.save_freq=1",
-    "runtime.progress_bar=false",
+    "eval.num_envs=4",
+    "eval.freq=1",
+    "checkpoint.save_freq=1",
+    "logging.progress_bar=false",
     "runtime.device=cpu",
-    "algorithm.batch_size=32",
+    "algorithm.num_minibatches=2",
     "algorithm.n_epochs=1",
 ]
 
@@ -76,3 +76,17 @@ def test_cli_typo_exits_nonzero_naming_the_key(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "gama" in result.stderr
     assert not (tmp_path / "run" / "checkpoints").exists()
+
+
+def test_a_small_env_count_trains_without_touching_the_minibatch_size(tmp_path: Path) -> None:
+    result = _train(
+        "env.num_envs=16",
+        "runtime.iterations=2",
+        "eval.num_envs=4",
+        "runtime.device=cpu",
+        f"hydra.run.dir={tmp_path / 'run'}",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert summary["iterations"] == 2 and summary["global_steps"] == 2 * 16 * 16

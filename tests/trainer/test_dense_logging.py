@@ -1,4 +1,4 @@
-"""runtime.log_dense writes per-step curves at per-step x-values, once per iteration."""
+"""logging.log_dense writes per-step curves at per-step x-values, once per iteration."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ def test_dense_curves_have_one_point_per_env_step(compose_train, tmp_path: Path)
         f"env.num_envs={num_envs}",
         f"runtime.rollout_steps={steps}",
         f"runtime.iterations={iterations}",
-        "runtime.eval_envs=2",
+        "eval.num_envs=2",
         "runtime.device=cpu",
-        "runtime.progress_bar=false",
-        "runtime.log_dense=true",
-        "algorithm.batch_size=10",
+        "logging.progress_bar=false",
+        "logging.log_dense=true",
+        "algorithm.num_minibatches=2",
         "algorithm.n_epochs=1",
     )
     run(cfg, tmp_path)

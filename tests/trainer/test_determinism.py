@@ -13,11 +13,11 @@ TINY = (
     "env.num_envs=16",
     "runtime.iterations=3",
     "runtime.rollout_steps=8",
-    "runtime.eval_envs=4",
-    "runtime.eval_freq=1",
+    "eval.num_envs=4",
+    "eval.freq=1",
     "runtime.device=cpu",
-    "runtime.progress_bar=false",
-    "algorithm.batch_size=32",
+    "logging.progress_bar=false",
+    "algorithm.num_minibatches=4",
     "algorithm.n_epochs=2",
 )
 

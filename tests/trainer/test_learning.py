@@ -17,10 +17,10 @@ from embodichain_rl.trainer.run import run
 
 COMMON = (
     "runtime.device=cpu",
-    "runtime.progress_bar=false",
-    "runtime.save_freq=0",
-    "runtime.eval_freq=0",
-    "runtime.eval_envs=128",
+    "logging.progress_bar=false",
+    "checkpoint.save_freq=0",
+    "eval.freq=0",
+    "eval.num_envs=128",
 )
 
 
@@ -35,7 +35,7 @@ def test_ppo_learns_push_cube_with_ee_control(
         "env.control_mode=ee_delta_pos",
         "env.num_envs=1024",
         "runtime.iterations=40",
-        "algorithm.batch_size=4096",
+        "algorithm.num_minibatches=4",
         "policy.actor.hidden_sizes=[64,64]",
         "policy.critic.hidden_sizes=[64,64]",
     )

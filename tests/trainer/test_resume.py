@@ -13,7 +13,7 @@ from tests.trainer.resume_helpers import TIMING_TAGS, TINY, scalars
 
 # The linear LR schedule's horizon is pinned so both halves decay over the same 6 updates;
 # eval every 3 iterations puts an evaluation (and best.pt) at the stop point in both runs.
-EXACT = [*TINY, "runtime.eval_freq=3", "algorithm.lr_schedule=linear", "algorithm.total_updates=6"]
+EXACT = [*TINY, "eval.freq=3", "algorithm.lr_schedule=linear", "algorithm.total_updates=6"]
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,8 @@ def test_resume_keeps_best_so_far_and_writes_its_own_directory(
     resumed_dir = three_runs["resumed"]
     assert (resumed_dir / "checkpoints" / "best.pt").is_file()
     resumed = load_checkpoint(resumed_dir / "checkpoints" / "last.pt")
-    assert resumed["best_eval_success_rate"] >= first["best_eval_success_rate"]
+    best = resumed["callbacks"]["evaluation"]["best_value"]
+    assert best >= first["callbacks"]["evaluation"]["best_value"]
     assert resumed["config"]["runtime"]["resume"].endswith("first")
     for run_dir in three_runs.values():
         assert (run_dir / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

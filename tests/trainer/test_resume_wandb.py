@@ -8,7 +8,7 @@ from embodichain_rl.trainer.checkpoint import load_checkpoint
 from embodichain_rl.trainer.run import run
 from tests.trainer.resume_helpers import TINY
 
-WANDB = ["runtime.use_wandb=true", "runtime.wandb_mode=offline", "runtime.eval_freq=0"]
+WANDB = ["logging.use_wandb=true", "logging.wandb_mode=offline", "eval.freq=0"]
 
 
 def test_resume_reuses_the_wandb_run_id(compose_train, tmp_path: Path) -> None:

@@ -27,8 +27,8 @@ def test_sigterm_checkpoints_prints_resume_command_and_resume_finishes(tmp_path:
         _train_cmd(
             *TINY,
             "runtime.iterations=100000",
-            "runtime.save_freq=1",
-            "runtime.eval_freq=0",
+            "checkpoint.save_freq=1",
+            "eval.freq=0",
             f"hydra.run.dir={run_dir}",
         ),
         cwd=tmp_path,
@@ -74,7 +74,7 @@ def test_sigterm_checkpoints_prints_resume_command_and_resume_finishes(tmp_path:
     # The config came from the checkpoint (8 envs), not from train.yaml's defaults.
     last = load_checkpoint(resumed_dir / "checkpoints" / "last.pt")
     assert last["config"]["env"]["num_envs"] == 8
-    assert last["config"]["runtime"]["save_freq"] == 1
+    assert last["config"]["checkpoint"]["save_freq"] == 1
 
 
 def test_stop_request_catches_sigint_and_restores_handlers() -> None:

@@ -12,12 +12,12 @@ def test_offline_wandb_run_writes_its_files(compose_train, tmp_path: Path) -> No
         "env.num_envs=4",
         "runtime.iterations=1",
         "runtime.rollout_steps=4",
-        "runtime.eval_envs=2",
+        "eval.num_envs=2",
         "runtime.device=cpu",
-        "runtime.progress_bar=false",
-        "runtime.use_wandb=true",
-        "runtime.wandb_mode=offline",
-        "algorithm.batch_size=8",
+        "logging.progress_bar=false",
+        "logging.use_wandb=true",
+        "logging.wandb_mode=offline",
+        "algorithm.num_minibatches=2",
         "algorithm.n_epochs=1",
     )
     summary = run(cfg, tmp_path)

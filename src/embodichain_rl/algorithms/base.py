@@ -31,13 +31,15 @@ class BaseAlgorithm(ABC):
     def initialize_buffer(
         self, num_steps: int, num_envs: int, obs_dim: int, action_dim: int
     ) -> None:
-        """Allocate the ``[num_steps, num_envs, ...]`` rollout buffer on ``device``."""
+        """Allocate the ``[num_steps, num_envs, ...]`` rollout buffer on ``device``, its
+        actions in the policy's ``action_dtype``."""
         self.buffer = RolloutBuffer(
             num_steps=num_steps,
             num_envs=num_envs,
             obs_dim=obs_dim,
             action_dim=action_dim,
             device=self.device,
+            action_dtype=self.policy.action_dtype,
         )
 
     def _require_buffer(self) -> RolloutBuffer:

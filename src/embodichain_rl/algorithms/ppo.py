@@ -13,14 +13,16 @@ from torch.profiler import record_function
 from embodichain_rl.algorithms.base import BaseAlgorithm, StepCallback
 from embodichain_rl.algorithms.gae import compute_gae
 from embodichain_rl.algorithms.losses import ppo_loss
-from embodichain_rl.algorithms.ppo_config import PPOConfig
+from embodichain_rl.algorithms.ppo_config import PPOConfig, minibatch_size
 from embodichain_rl.algorithms.registry import register_algo
 from embodichain_rl.buffer.rollout_buffer import Batch, RolloutBuffer
 from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContext
-from embodichain_rl.distributed.ops import average_gradients_, global_mean_std
+from embodichain_rl.distributed.ops import average_gradients_, global_mean_std, global_moments
 from embodichain_rl.distributed.policy_sync import share_policy
 from embodichain_rl.envs.base import EmbodiedEnv
 from embodichain_rl.policies.base import Policy
+from embodichain_rl.policies.kwargs import config_from_kwargs
+from embodichain_rl.policies.normalizer import batch_moments
 from embodichain_rl.utils.compile import check_compile_mode, compile_for
 
 log = logging.getLogger(__name__)
@@ -51,19 +53,22 @@ class PPO(BaseAlgorithm):
     ``γ·V(info["final_obs"])`` added, every ``terminated | truncated`` step is an episode
     boundary for GAE, and the rollout end bootstraps from ``V`` of the last observation.
     Advantages are standardised exactly once, over the whole rollout. Update: ``n_epochs``
-    × minibatches of Adam on the clipped loss; nothing in either loop reads a device value
-    on the host. The only sync is the once-per-epoch ``target_kl`` check, and only when
-    ``target_kl`` is set.
+    × ``num_minibatches`` (or minibatches of ``batch_size``) of Adam on the clipped loss;
+    nothing in either loop reads a device value on the host. The only sync is the
+    once-per-epoch ``target_kl`` check, and only when ``target_kl`` is set. The policy's
+    observation normaliser (if any) is frozen during collection and the epochs, and folds
+    the rollout's observations in at the end of ``update``, so the ratio of the first
+    minibatch is 1.
 
     Data-parallel (``distributed`` with several ranks): every rank starts from rank 0's
     policy and learns from its own rollout; the observation normaliser merges all ranks'
-    batches, the advantage statistics are taken over all ranks, every minibatch's gradient
+    rollouts, the advantage statistics are taken over all ranks, every minibatch's gradient
     is averaged over the ranks before clipping, the ``target_kl`` decision uses the
     ranks' mean KL, and the reported losses are rank means. All ranks draw the same
     minibatch permutation (same ``seed``), each over its own samples.
 
-    Fast path (``use_compile``): the rollout step (normaliser update, policy sample, env
-    step, truncation bootstrap) and the minibatch loss and optimiser step run through
+    Fast path (``use_compile``): the rollout step (policy sample, env step, truncation
+    bootstrap) and the minibatch loss and optimiser step run through
     ``torch.compile`` or CUDA graphs. The learning rate lives in a device tensor the
     optimiser reads (capturable Adam on CUDA), so a schedule never recompiles or syncs.
     """
@@ -73,44 +78,18 @@ class PPO(BaseAlgorithm):
         *,
         policy: Policy,
         device: torch.device | str,
-        learning_rate: float = 3e-4,
-        n_epochs: int = 10,
-        batch_size: int = 64,
-        gamma: float = 0.99,
-        gae_lambda: float = 0.95,
-        clip_coef: float = 0.2,
-        ent_coef: float = 0.01,
-        vf_coef: float = 0.5,
-        max_grad_norm: float | None = 0.5,
-        clip_value_loss: bool = False,
-        normalize_advantage: bool = True,
-        lr_schedule: str = "constant",
-        total_updates: int | None = None,
-        target_kl: float | None = None,
-        adam_eps: float = 1e-5,
-        seed: int | None = None,
         distributed: DistributedContext = SINGLE_PROCESS,
+        **hyperparameters: Any,
     ) -> None:
-        if lr_schedule == "linear" and total_updates is None:
-            raise ValueError("PPO lr_schedule='linear' needs total_updates (>= 1)")
-        self.config = PPOConfig(
-            learning_rate=learning_rate,
-            n_epochs=n_epochs,
-            batch_size=batch_size,
-            gamma=gamma,
-            gae_lambda=gae_lambda,
-            clip_coef=clip_coef,
-            ent_coef=ent_coef,
-            vf_coef=vf_coef,
-            max_grad_norm=max_grad_norm,
-            clip_value_loss=clip_value_loss,
-            normalize_advantage=normalize_advantage,
-            lr_schedule=lr_schedule,
-            total_updates=total_updates,
-            target_kl=target_kl,
-            adam_eps=adam_eps,
-            seed=seed,
-        )
+        """``hyperparameters`` are ``PPOConfig`` fields (its defaults fill the rest); an
+        unknown name raises ``TypeError`` listing the valid ones."""
+        self.config = config_from_kwargs(PPOConfig, "PPO", hyperparameters)
+        """Every hyperparameter of this learner."""
+        if self.config.lr_schedule == "linear" and self.config.total_updates is None:
+            raise ValueError(
+                "PPO lr_schedule='linear' needs total_updates (>= 1); the trainer passes "
+                "its iteration count"
+            )
         self.device = torch.device(device)
         self.distributed = distributed
         """The data-parallel job this learner belongs to (no-op in a single process)."""
@@ -119,12 +98,14 @@ class PPO(BaseAlgorithm):
         self.buffer = None
         self.optimizer = torch.optim.Adam(
             self.policy.parameters(),
-            lr=torch.tensor(float(learning_rate), device=self.device),
-            eps=adam_eps,
+            lr=torch.tensor(float(self.config.learning_rate), device=self.device),
+            eps=self.config.adam_eps,
             capturable=self.device.type == "cuda",
         )
         self.generator = torch.Generator(device=self.device)
-        self.generator.manual_seed(0 if seed is None else seed)
+        self.generator.manual_seed(0 if self.config.seed is None else self.config.seed)
+        self.minibatch_size: int | None = None
+        """Samples per minibatch, fixed by ``initialize_buffer`` from the rollout's size."""
         self.update_count = 0
         """Number of completed ``update`` calls (drives the learning-rate schedule)."""
         self.compile_mode = "none"
@@ -166,21 +147,19 @@ class PPO(BaseAlgorithm):
     def initialize_buffer(
         self, num_steps: int, num_envs: int, obs_dim: int, action_dim: int
     ) -> None:
+        cfg = self.config
+        self.minibatch_size = minibatch_size(
+            cfg.num_minibatches, cfg.batch_size, num_steps, num_envs
+        )
         super().initialize_buffer(num_steps, num_envs, obs_dim, action_dim)
         total = num_steps * num_envs
-        batch_size = self.config.batch_size
-        if batch_size > total:
-            raise ValueError(
-                f"PPO batch_size={batch_size} (minibatch size) exceeds the rollout's "
-                f"num_steps*num_envs = {num_steps}*{num_envs} = {total} samples"
-            )
-        if total % batch_size:
+        if total % self.minibatch_size:
             log.warning(
-                "rollout of %d samples is not a multiple of batch_size=%d: %d random samples "
-                "per epoch are left out (the last partial minibatch is dropped)",
+                "rollout of %d samples is not a multiple of the minibatch size %d: %d random "
+                "samples per epoch are left out (the last partial minibatch is dropped)",
                 total,
-                batch_size,
-                total % batch_size,
+                self.minibatch_size,
+                total % self.minibatch_size,
             )
 
     @property
@@ -220,10 +199,9 @@ class PPO(BaseAlgorithm):
         return obs
 
     def _eager_rollout_step(self, env: EmbodiedEnv, obs: torch.Tensor) -> RolloutStep:
-        """One env step of every env from ``obs``: update the normaliser, sample, step, and
-        add ``γ·V(final_obs)`` to the reward of episodes cut by the time limit."""
+        """One env step of every env from ``obs``: sample, step, and add ``γ·V(final_obs)``
+        to the reward of episodes cut by the time limit."""
         policy = self.policy
-        policy.update_normalization(obs)
         action, log_prob, value = policy.get_action(obs)
         next_obs, reward, terminated, truncated, info = env.step(action)
         if "final_obs" not in info:
@@ -299,6 +277,7 @@ class PPO(BaseAlgorithm):
                 log.debug("target_kl %.4g reached after %d epochs", cfg.target_kl, epochs)
                 break
         self.update_count += 1
+        self._update_observation_statistics(buffer)
         means = self.distributed.all_reduce_mean_(sums) / minibatches
         metrics = {name: means[i] for i, name in enumerate(METRIC_NAMES)}
         metrics["explained_variance"] = explained_variance(buffer.values, buffer.returns)
@@ -309,9 +288,20 @@ class PPO(BaseAlgorithm):
             metrics["action_std"] = action_std
         return metrics
 
+    def _update_observation_statistics(self, buffer: RolloutBuffer) -> None:
+        """Fold the rollout's observations (every rank's) into the policy's normaliser, once
+        per iteration and after the epochs: the rollout's log-probs and values and the whole
+        update see the same normalisation; the next rollout sees the new statistics."""
+        normalizer = self.policy.observation_normalizer()
+        if normalizer is None:
+            return
+        mean, var, count = batch_moments(buffer.obs)
+        normalizer.merge(*global_moments(mean, var, count, self.distributed))
+
     def _profiled_minibatches(self, buffer: RolloutBuffer) -> Iterator[Batch]:
         """``buffer.minibatches`` with each gather inside the ``minibatch`` profiler scope."""
-        batches = buffer.minibatches(self.config.batch_size, generator=self.generator)
+        assert self.minibatch_size is not None  # set with the buffer
+        batches = buffer.minibatches(self.minibatch_size, generator=self.generator)
         while True:
             with record_function(PROFILE_SCOPES["minibatch"]):
                 batch = next(batches, None)

@@ -1,4 +1,10 @@
-"""``PPOConfig``: every PPO hyperparameter, documented and range-checked."""
+"""``PPOConfig``: every PPO hyperparameter and its default, documented and range-checked.
+
+This dataclass is the one place PPO's defaults are written: ``PPO(**hyperparameters)``
+builds it, and the Hydra ``algorithm=ppo`` schema subclasses it (``conf/algorithm/ppo.yaml``
+holds only deliberate overrides). The defaults are the values tuned for PushCube on a
+2-core CPU (docs/benchmarks.md).
+"""
 
 from __future__ import annotations
 
@@ -12,19 +18,23 @@ LR_SCHEDULES = ("constant", "linear")
 class PPOConfig:
     """Every PPO hyperparameter (the Hydra ``algorithm`` schema reuses this class)."""
 
-    learning_rate: float = 3e-4
+    learning_rate: float = 1e-3
     """Adam step size at the first update (> 0)."""
-    n_epochs: int = 10
+    n_epochs: int = 5
     """Passes over each rollout per update (>= 1)."""
-    batch_size: int = 64
-    """Minibatch size in samples, in [1, num_steps * num_envs]; a partial last one is dropped."""
-    gamma: float = 0.99
+    num_minibatches: int | None = 4
+    """Minibatches per epoch, in [1, num_steps * num_envs] (the minibatch size follows the
+    rollout); null to give batch_size instead. Exactly one of the two is set."""
+    batch_size: int | None = None
+    """Minibatch size in samples, in [1, num_steps * num_envs] (EmbodiChain's key); a
+    partial last minibatch is dropped. Set it with num_minibatches=null."""
+    gamma: float = 0.95
     """Discount factor per env step, in [0, 1]."""
     gae_lambda: float = 0.95
     """GAE bias/variance trade-off λ, in [0, 1] (1 = Monte-Carlo returns)."""
     clip_coef: float = 0.2
     """Surrogate (and optional value) clipping range ε, > 0 (typ. 0.1-0.3)."""
-    ent_coef: float = 0.01
+    ent_coef: float = 0.0
     """Weight of the entropy bonus, >= 0."""
     vf_coef: float = 0.5
     """Weight of the value loss, >= 0."""
@@ -35,7 +45,7 @@ class PPOConfig:
     normalize_advantage: bool = True
     """Standardise advantages once per rollout (over all T*N samples) before the epochs."""
     lr_schedule: str = "constant"
-    """'constant' or 'linear' (decays to 0 over total_updates updates)."""
+    """'constant' or 'linear' (decays to 0 over total_updates updates; needs total_updates)."""
     total_updates: int | None = None
     """Update() calls the linear schedule spans, >= 1 (null: the trainer's iteration count)."""
     target_kl: float | None = None
@@ -50,13 +60,11 @@ class PPOConfig:
 
     def validate(self) -> None:
         """Raise ``ValueError`` naming every out-of-range hyperparameter."""
-        problems = []
+        problems = _minibatch_problems(self.num_minibatches, self.batch_size)
         if not self.learning_rate > 0:
             problems.append(f"learning_rate must be > 0, got {self.learning_rate}")
         if self.n_epochs < 1:
             problems.append(f"n_epochs must be >= 1, got {self.n_epochs}")
-        if self.batch_size < 1:
-            problems.append(f"batch_size must be >= 1, got {self.batch_size}")
         for name in ("gamma", "gae_lambda"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 problems.append(f"{name} must be in [0, 1], got {getattr(self, name)}")
@@ -79,3 +87,46 @@ class PPOConfig:
             problems.append(f"adam_eps must be > 0, got {self.adam_eps}")
         if problems:
             raise ValueError("invalid PPO config: " + "; ".join(problems))
+
+    def minibatch_size(self, num_steps: int, num_envs: int) -> int:
+        """Samples per minibatch of a ``num_steps`` x ``num_envs`` rollout."""
+        return minibatch_size(self.num_minibatches, self.batch_size, num_steps, num_envs)
+
+
+def _minibatch_problems(num_minibatches: int | None, batch_size: int | None) -> list[str]:
+    if (num_minibatches is None) == (batch_size is None):
+        state = "both are set" if num_minibatches is not None else "both are null"
+        return [
+            "set exactly one of num_minibatches (minibatches per epoch) and batch_size "
+            f"(minibatch size in samples), {state}: e.g. set algorithm.num_minibatches=null "
+            "to use batch_size"
+        ]
+    if num_minibatches is not None and num_minibatches < 1:
+        return [f"num_minibatches must be >= 1 or null, got {num_minibatches}"]
+    if batch_size is not None and batch_size < 1:
+        return [f"batch_size must be >= 1 or null, got {batch_size}"]
+    return []
+
+
+def minibatch_size(
+    num_minibatches: int | None, batch_size: int | None, num_steps: int, num_envs: int
+) -> int:
+    """Samples per minibatch of a ``num_steps`` x ``num_envs`` rollout: ``batch_size`` when
+    given, else ``num_steps * num_envs // num_minibatches``; raises ``ValueError`` when the
+    rollout is too small for it."""
+    problems = _minibatch_problems(num_minibatches, batch_size)
+    if problems:
+        raise ValueError("invalid PPO config: " + problems[0])
+    samples = num_steps * num_envs
+    rollout = f"the rollout's num_steps*num_envs = {num_steps}*{num_envs} = {samples} samples"
+    if num_minibatches is not None:
+        if num_minibatches > samples:
+            raise ValueError(
+                f"PPO num_minibatches={num_minibatches} exceeds {rollout}: lower "
+                "algorithm.num_minibatches, or collect more (env.num_envs, runtime.rollout_steps)"
+            )
+        return samples // num_minibatches
+    assert batch_size is not None
+    if batch_size > samples:
+        raise ValueError(f"PPO batch_size={batch_size} (minibatch size) exceeds {rollout}")
+    return batch_size

@@ -13,9 +13,10 @@ Batch = dict[str, torch.Tensor]
 class RolloutBuffer:
     """``[T, N, ...]`` tensors allocated once on ``device``; each step writes one slot.
 
-    Fields filled by ``add``: ``obs [T, N, obs_dim]``, ``actions [T, N, action_dim]``,
-    ``log_probs``, ``rewards``, ``dones`` (float 0/1: the episode ended at this step, by
-    termination or truncation) and ``values`` (all ``[T, N]``). ``advantages`` and
+    Fields filled by ``add``: ``obs [T, N, obs_dim]``, ``actions [T, N, action_dim]`` (of
+    ``action_dtype``: int64 keeps discrete actions exact), ``log_probs``, ``rewards``,
+    ``dones`` (float 0/1: the episode ended at this step, by termination or truncation)
+    and ``values`` (all ``[T, N]``). ``advantages`` and
     ``returns`` (``[T, N]``, also preallocated) and any other named per-step tensor are
     attached after collection with ``set_extras``. ``minibatches`` flattens every field to
     ``[T * N, ...]`` and yields random index-gathered batches without touching the host.
@@ -29,6 +30,7 @@ class RolloutBuffer:
         obs_dim: int,
         action_dim: int,
         device: torch.device | str,
+        action_dtype: torch.dtype = torch.float32,
     ) -> None:
         if min(num_steps, num_envs, obs_dim, action_dim) < 1:
             raise ValueError(
@@ -45,8 +47,9 @@ class RolloutBuffer:
         t, n, dev = num_steps, num_envs, self.device
         self.obs = torch.zeros(t, n, obs_dim, device=dev)
         """Observations the actions were taken from, ``[T, N, obs_dim]``."""
-        self.actions = torch.zeros(t, n, action_dim, device=dev)
-        """Actions as sampled (before any env clipping), ``[T, N, action_dim]``."""
+        self.actions = torch.zeros(t, n, action_dim, dtype=action_dtype, device=dev)
+        """Actions as sampled (before any env clipping), ``[T, N, action_dim]``, stored in
+        the policy's ``action_dtype`` so integer actions round-trip exactly."""
         self.log_probs = torch.zeros(t, n, device=dev)
         """Log-probability of each action under the rollout policy."""
         self.rewards = torch.zeros(t, n, device=dev)

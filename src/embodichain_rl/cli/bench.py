@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import argparse
 import platform
+import sys
 import time
 from collections.abc import Callable, Sequence
 
 import torch
 
+from embodichain_rl.cli.app_args import EXIT_BAD_INPUT, UsageError, parse_device
 from embodichain_rl.cli.bench_profile import add_profile
 from embodichain_rl.cli.bench_train import add_train
 from embodichain_rl.envs.push_cube import PushCubeEnv, scripted_action
@@ -29,9 +31,8 @@ CONTROL_MODES = ("joint_delta_pos", "ee_delta_pos")
 
 
 def _device(name: str) -> torch.device:
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(name)
+    """``--device`` as a torch device (``auto``: CUDA when available, else CPU)."""
+    return parse_device(name, key="--device")
 
 
 def _sync(device: torch.device) -> None:
@@ -172,6 +173,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Console-script entry point."""
     args = build_parser().parse_args(argv)
+    try:
+        _device(args.device)
+    except UsageError as error:
+        print(f"embodichain-bench {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     with torch.no_grad():
         return int(args.func(args))
 

@@ -21,6 +21,7 @@ import torch
 from torch.profiler import ProfilerActivity, profile
 
 from embodichain_rl.algorithms.ppo import PROFILE_SCOPES
+from embodichain_rl.algorithms.ppo_config import minibatch_size
 from embodichain_rl.cli.bench_train import (
     add_run_arguments,
     compose_config,
@@ -75,7 +76,8 @@ def run_profile(args: argparse.Namespace) -> int:
     print(_header(device))
     print(
         f"num_envs={args.num_envs}, {steps} steps, {alg.n_epochs} epochs x minibatch "
-        f"{alg.batch_size}, runtime.compile={cfg.runtime.compile}; "
+        f"{minibatch_size(alg.num_minibatches, alg.batch_size, steps, args.num_envs)}, "
+        f"runtime.compile={cfg.runtime.compile}; "
         f"{args.iterations} profiled after {args.warmup} warm-up iterations"
     )
     print(f"iteration wall time (profiler on): {wall_ms:.1f} ms")

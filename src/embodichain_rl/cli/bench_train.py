@@ -1,5 +1,6 @@
 """``embodichain-bench train``: PPO training throughput of the framework against a plain
-single-file reference loop (``benchmarks/reference_ppo.py``), per ``--num-envs``.
+single-file reference loop (:mod:`embodichain_rl.bench.reference_ppo`, shipped in the
+package), per ``--num-envs``.
 
 Both sides run PushCube with the default config's network (128-128 ELU actor and critic),
 16 rollout steps, 5 epochs and minibatches of 8,192 samples (capped at the rollout size).
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import math
 import resource
 import statistics
@@ -23,21 +23,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 
 import torch
 from hydra import compose, initialize_config_module
 from omegaconf import DictConfig
 
+from embodichain_rl.algorithms.ppo_config import minibatch_size
+from embodichain_rl.bench import reference_ppo
 from embodichain_rl.config import register_configs
 from embodichain_rl.envs.base import EmbodiedEnv
 from embodichain_rl.trainer.build import build_components
 from embodichain_rl.trainer.episode_stats import EpisodeTracker
 from embodichain_rl.trainer.run import seed_everything
 from embodichain_rl.utils.compile import COMPILE_MODES
-
-REFERENCE_PATH = Path(__file__).resolve().parents[3] / "benchmarks" / "reference_ppo.py"
-"""Where the reference loop lives in a source checkout (editable install)."""
 
 
 @dataclass
@@ -68,13 +66,13 @@ def compose_config(
         f"env.num_envs={num_envs}",
         f"env.control_mode={control_mode}",
         f"runtime.device={device}",
-        "runtime.progress_bar=false",
+        "logging.progress_bar=false",
         *overrides,
     ]
     with initialize_config_module("embodichain_rl.conf", version_base="1.3"):
         cfg = compose("train", base)
         total = cfg.runtime.rollout_steps * cfg.env.num_envs
-        if cfg.algorithm.batch_size > total:
+        if cfg.algorithm.batch_size is not None and cfg.algorithm.batch_size > total:
             cfg = compose("train", [*base, f"algorithm.batch_size={total}"])
     return cfg
 
@@ -196,35 +194,23 @@ def framework_subject(
         torch.stack([v.detach().float().reshape(()) for v in losses.values()]).cpu()
         tracker.read()
 
-    batch, epochs = cfg.algorithm.batch_size, cfg.algorithm.n_epochs
+    batch, epochs = algorithm.minibatch_size, cfg.algorithm.n_epochs
     samples = epochs * (steps * n // batch) * batch
     return Subject(name, rollout, update, steps * n, samples, env_sps)
 
 
-def load_reference(path: Path) -> ModuleType:
-    """Import the single-file reference loop from ``path``."""
-    if not path.is_file():
-        raise SystemExit(
-            f"reference loop not found at {path}; run from a source checkout or pass --reference"
-        )
-    spec = importlib.util.spec_from_file_location("reference_ppo", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def reference_subject(reference: ModuleType, cfg: DictConfig, device: torch.device) -> Subject:
+def reference_subject(cfg: DictConfig, device: torch.device) -> Subject:
     """The reference loop with the same sizes and hyperparameters as ``cfg``."""
     alg = cfg.algorithm
-    args = reference.Args(
+    args = reference_ppo.Args(
         num_envs=cfg.env.num_envs,
         num_steps=cfg.runtime.rollout_steps,
         iterations=cfg.runtime.iterations,
         learning_rate=alg.learning_rate,
         update_epochs=alg.n_epochs,
-        minibatch_size=alg.batch_size,
+        minibatch_size=minibatch_size(
+            alg.num_minibatches, alg.batch_size, cfg.runtime.rollout_steps, cfg.env.num_envs
+        ),
         gamma=alg.gamma,
         gae_lambda=alg.gae_lambda,
         clip_coef=alg.clip_coef,
@@ -236,7 +222,7 @@ def reference_subject(reference: ModuleType, cfg: DictConfig, device: torch.devi
         seed=cfg.runtime.seed,
         device=str(device),
     )
-    ppo = reference.ReferencePPO(args)
+    ppo = reference_ppo.ReferencePPO(args)
 
     def update() -> None:
         with torch.enable_grad():
@@ -264,7 +250,6 @@ def run_train(args: argparse.Namespace) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
     device = _device(args.device)
-    reference = load_reference(args.reference)
     print("PPO training throughput on PushCube: framework vs reference loop (env steps/s)")
     print(_header(device))
     print(f"median of {args.iterations} timed iterations after {args.warmup} warm-up iterations")
@@ -279,11 +264,9 @@ def run_train(args: argparse.Namespace) -> int:
             for mode in args.compile
         }
         cfg = configs[args.compile[0]]
-        alg = cfg.algorithm
-        print(
-            f"num_envs={n}: {cfg.runtime.rollout_steps} steps x {n} envs, {alg.n_epochs} epochs"
-            f" x minibatch {alg.batch_size}"
-        )
+        alg, steps = cfg.algorithm, cfg.runtime.rollout_steps
+        batch = minibatch_size(alg.num_minibatches, alg.batch_size, steps, n)
+        print(f"num_envs={n}: {steps} steps x {n} envs, {alg.n_epochs} epochs x minibatch {batch}")
         names = [f"framework[{mode}]" for mode in args.compile]
         subjects = [
             framework_subject(
@@ -294,7 +277,7 @@ def run_train(args: argparse.Namespace) -> int:
             )
             for mode, name in zip(args.compile, names, strict=True)
         ]
-        subjects.append(reference_subject(reference, cfg, device))
+        subjects.append(reference_subject(cfg, device))
         *framework, ref = time_interleaved(
             subjects, warmup=args.warmup, iterations=args.iterations, device=device
         )
@@ -305,7 +288,7 @@ def run_train(args: argparse.Namespace) -> int:
             ratio = fw.end_to_end_sps / ref.end_to_end_sps
             print(f"  ratio {name}/reference end-to-end: {ratio:.3f}")
     if args.time_to_success:
-        overrides = [f"runtime.eval_freq={args.eval_freq}", *args.override, *args.tts_override]
+        overrides = [f"eval.freq={args.eval_freq}", *args.override, *args.tts_override]
         cfg = compose_config(
             num_envs=2048, control_mode=args.control_mode, device=device, overrides=overrides
         )
@@ -318,7 +301,7 @@ def run_train(args: argparse.Namespace) -> int:
         else:
             print(
                 f"time to eval success >= {args.target}: {result.seconds:.1f} s "
-                f"({result.env_steps:,} env steps, evaluations every {cfg.runtime.eval_freq} "
+                f"({result.env_steps:,} env steps, evaluations every {cfg.eval.freq} "
                 "iterations included)"
             )
     return 0
@@ -344,7 +327,6 @@ def add_train(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--iterations", type=int, default=5, help="timed iterations (median)")
     p.add_argument("--warmup", type=int, default=2, help="untimed iterations first")
     add_run_arguments(p)
-    p.add_argument("--reference", type=Path, default=REFERENCE_PATH, help="reference loop file")
     p.add_argument(
         "--compile",
         nargs="+",

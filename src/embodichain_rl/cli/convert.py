@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from embodichain_rl.config.legacy import LegacyConfigError, experiment_yaml, translate_json
+from hydra_plugins.embodichain_rl_searchpath.cwd_conf import package_conf_dir, user_conf_dir
 
 EXIT_BAD_CONFIG = 2
 """Exit status for a config that cannot be converted or an output that exists."""
@@ -46,10 +48,24 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(EXIT_BAD_CONFIG)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")
-    print(
-        f"wrote {args.output}; run it with: embodichain-train +experiment={args.output.stem}",
-        file=sys.stderr,
-    )
+    print(f"wrote {args.output}; train it with:\n  {train_command(args.output)}", file=sys.stderr)
+
+
+def train_command(preset: Path, cwd: Path | None = None) -> str:
+    """The ``embodichain-train`` command line that composes ``preset``: a preset at
+    ``conf/experiment/NAME.yaml`` of ``cwd`` (whose ``conf/`` is on the search path) or
+    of the package is ``+experiment=NAME``; elsewhere the folder above the preset's goes
+    on the search path and the preset's folder is its config group."""
+    cwd = Path.cwd() if cwd is None else cwd
+    preset = preset.absolute()
+    group, root = preset.parent.name, preset.parent.parent
+    if root.resolve() == package_conf_dir():
+        root = root.resolve()
+    choice = f"+{group}={preset.stem}"
+    if group == "experiment" and root in (user_conf_dir(cwd), package_conf_dir()):
+        return f"embodichain-train {choice}"
+    searchpath = shlex.quote(f"hydra.searchpath=[file://{root}]")
+    return f"embodichain-train {searchpath} {shlex.quote(choice)}"
 
 
 if __name__ == "__main__":

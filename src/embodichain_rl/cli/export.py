@@ -1,53 +1,74 @@
-"""`embodichain-export checkpoint=PATH format=onnx|torchscript [out=FILE]`.
+"""``embodichain-export checkpoint=PATH format=onnx|torchscript [out=FILE] [env.KEY=VALUE ...]``.
 
-Writes the checkpoint policy's deterministic actor, observation normaliser baked in, next to
-the checkpoint (``<checkpoint stem>.onnx`` / ``<checkpoint stem>.torchscript.pt``) or to
-``out``. Env overrides (``env.KEY=VALUE``) apply as in ``embodichain-eval``.
+A Hydra app (``conf/export.yaml``, schema
+:class:`~embodichain_rl.config.apps.ExportAppConfig`): writes the checkpoint policy's
+deterministic actor, observation normaliser baked in, next to the checkpoint
+(``<stem>.onnx`` / ``<stem>.torchscript.pt``) or to ``out``. Hydra itself writes nothing.
 """
 
 from __future__ import annotations
 
-import logging
-import sys
 from pathlib import Path
-from typing import Any
 
+import hydra
 import torch
+from omegaconf import DictConfig
 
-from embodichain_rl.cli.kv_args import parse_kv_args
+from embodichain_rl.cli.app_args import bad_input_exits, run_app, typed_options
+from embodichain_rl.config.apps import (
+    ExportAppConfig,
+    ExportFormat,
+    env_overrides,
+    register_app_configs,
+    require_checkpoint,
+)
+from embodichain_rl.config.errors import ConfigError
 from embodichain_rl.export import EXPORT_FORMATS, export_policy
-from embodichain_rl.trainer.checkpoint import CheckpointError
+from embodichain_rl.trainer.checkpoint import load_checkpoint, resolve_checkpoint
 from embodichain_rl.trainer.restore import restore_policy
 
-OPTIONS: dict[str, Any] = {"checkpoint": None, "format": "onnx", "out": None}
-"""Options and defaults."""
+PROG = "embodichain-export"
 
 
-def export_checkpoint(options: dict[str, Any], overrides: dict[str, Any]) -> Path:
-    """Export the policy of ``options["checkpoint"]``; returns the written file."""
-    fmt = str(options["format"])
-    if not options["checkpoint"] or fmt not in EXPORT_FORMATS:
-        raise SystemExit(
-            "usage: embodichain-export checkpoint=PATH format=onnx|torchscript [out=FILE]"
-        )
-    restored = restore_policy(
-        options["checkpoint"], device=torch.device("cpu"), num_envs=1, overrides=overrides
-    )
+def default_out_file(checkpoint: Path, fmt: ExportFormat) -> Path:
+    """``<stem>.onnx`` or ``<stem>.torchscript.pt`` next to ``checkpoint``."""
+    suffix = EXPORT_FORMATS[fmt.value]
+    if fmt is ExportFormat.torchscript:
+        suffix = f".{fmt.value}{suffix}"
+    return checkpoint.with_suffix(suffix)
+
+
+def export_checkpoint(options: ExportAppConfig) -> Path:
+    """Export the policy of ``options.checkpoint``; returns the written file. Raises
+    ``ConfigError`` / ``CheckpointError`` on bad input, ``ImportError`` without onnx."""
+    fmt = ExportFormat(options.format)
+    path = resolve_checkpoint(require_checkpoint(options.checkpoint))
+    saved = load_checkpoint(path).get("config") or {}
+    overrides = env_overrides(saved.get("env", {}), options.env)
+    restored = restore_policy(path, device=torch.device("cpu"), num_envs=1, overrides=overrides)
     restored.env.close()
-    suffix = EXPORT_FORMATS[fmt] if fmt == "onnx" else f".{fmt}{EXPORT_FORMATS[fmt]}"
-    out = Path(options["out"]) if options["out"] else restored.path.with_suffix(suffix)
-    return export_policy(restored.policy, restored.env.obs_dim, out, fmt)
+    out = Path(options.out) if options.out else default_out_file(restored.path, fmt)
+    return export_policy(restored.policy, restored.env.obs_dim, out, fmt.value)
 
 
-def main(argv: list[str] | None = None) -> None:
+register_app_configs()
+
+
+@hydra.main(version_base="1.3", config_path="pkg://embodichain_rl.conf", config_name="export")
+def export_app(cfg: DictConfig) -> None:
+    """Export with the composed config."""
+    with bad_input_exits(PROG):
+        options = typed_options(cfg, ExportAppConfig)
+        try:
+            path = export_checkpoint(options)
+        except ImportError as error:
+            raise ConfigError(str(error)) from error
+    print(f"wrote {options.format.value} actor: {path}")
+
+
+def main() -> None:
     """Console entry point."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    options, overrides = parse_kv_args(sys.argv[1:] if argv is None else argv, OPTIONS)
-    try:
-        path = export_checkpoint(options, overrides)
-    except (CheckpointError, ImportError) as error:
-        raise SystemExit(f"embodichain-export: {error}") from error
-    print(f"wrote {options['format']} actor: {path}")
+    run_app(PROG, ExportAppConfig, export_app)
 
 
 if __name__ == "__main__":

@@ -8,8 +8,7 @@ before Hydra creates anything.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from embodichain_rl.config.legacy import LegacyConfigError, json_overrides
 
@@ -48,14 +47,16 @@ def insert_overrides(args: list[str], overrides: list[str]) -> list[str]:
     return [*args[:index], *overrides, *args[index:]]
 
 
-def run_with_json(hydra_main: Callable[[], Any], flag: str = "--json") -> None:
-    """Expand ``flag FILE`` in ``sys.argv`` into the file's overrides, then call Hydra."""
+def expand_json_flag(args: list[str], flag: str = "--json") -> list[str]:
+    """``args`` with ``flag FILE`` replaced by the file's overrides; a bad file prints its
+    one error and exits 2."""
     try:
-        path, rest = split_json_flag(sys.argv[1:], flag)
+        path, rest = split_json_flag(args, flag)
         if path is not None:
             rest = insert_overrides(rest, json_overrides(path))
     except (LegacyConfigError, UsageError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        problems = getattr(error, "problems", [])
+        one = f"cannot use legacy JSON config {problems[0]}" if len(problems) == 1 else None
+        print(f"error: {one or error}", file=sys.stderr)
         sys.exit(EXIT_BAD_CONFIG)
-    sys.argv = [sys.argv[0], *rest]
-    hydra_main()
+    return rest

@@ -14,7 +14,9 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING
 
 from embodichain_rl.algorithms.ppo import PPOConfig
+from embodichain_rl.config.checks import at_least, one_of, raise_problems
 from embodichain_rl.config.runtime import RuntimeConfig
+from embodichain_rl.config.sections import CheckpointConfig, EvalConfig, LoggingConfig
 from embodichain_rl.envs.push_cube.config import PushCubeConfig
 from embodichain_rl.policies.actor_critic import NetworkConfig
 
@@ -30,6 +32,10 @@ class PushCubeEnvConfig(PushCubeConfig):
     """Parallel training envs on the run's device (>= 1)."""
     max_episode_steps: int = 100
     """Episode time limit in control steps (EmbodiChain's ``episode_length``); >= 1."""
+
+    def __post_init__(self) -> None:
+        raise_problems("env", at_least(self, 1, "num_envs", "max_episode_steps"))
+        self.validate()
 
 
 @dataclass
@@ -47,6 +53,13 @@ class GymEnvConfig:
     """Gymnasium vectorisation: sync (one process) or async (one process per env)."""
     env_kwargs: dict[str, Any] = field(default_factory=dict)
     """Extra keyword arguments for the Gymnasium env constructor."""
+
+    def __post_init__(self) -> None:
+        problems = at_least(self, 1, "num_envs")
+        if self.max_episode_steps is not None:
+            problems += at_least(self, 1, "max_episode_steps")
+        problems += one_of(self, "vectorization", ("sync", "async"))
+        raise_problems("env", problems)
 
 
 @dataclass
@@ -77,9 +90,18 @@ class PPOAlgorithmConfig(PPOConfig):
 
 @dataclass
 class TrainConfig:
-    """The whole training config: ``runtime`` plus one option of each group."""
+    """The whole training config: the run's sections plus one option of each group."""
 
     runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
+    """Name, seed, device and budget of the run."""
+    eval: EvalConfig = field(default_factory=EvalConfig)
+    """When and how the policy is evaluated (and ``best.pt`` chosen)."""
+    checkpoint: CheckpointConfig = field(default_factory=CheckpointConfig)
+    """What is written under ``checkpoints/`` and when."""
+    logging: LoggingConfig = field(default_factory=LoggingConfig)
+    """Metric sinks and console output."""
+    callbacks: dict[str, Any] = field(default_factory=dict)
+    """User callbacks by name, each a ``_target_`` node (see ``embodichain_rl.callbacks``)."""
     env: Any = MISSING
     policy: Any = MISSING
     algorithm: Any = MISSING

@@ -22,7 +22,7 @@ def batch_box(space: gym.spaces.Box, num_envs: int) -> gym.spaces.Box:
 class EmbodiedEnv(ABC):
     """A batch of ``num_envs`` environments stepped together as torch tensors on one device.
 
-    Contract (see ARCHITECTURE.md):
+    Contract (see docs/architecture.md):
 
     - ``reset(seed=None, options=None) -> (obs, info)``; ``obs`` is float32 ``[num_envs, D]``.
     - ``step(action) -> (obs, reward, terminated, truncated, info)``; ``reward`` is float32
@@ -77,8 +77,8 @@ class EmbodiedEnv(ABC):
     def step(self, action: torch.Tensor) -> StepResult:
         """Advance every env by one control step (auto-resetting finished ones)."""
 
-    def render(self) -> np.ndarray:
-        """Return an RGB ``uint8`` frame ``[H, W, 3]`` of env 0 (headless)."""
+    def render(self, env_index: int = 0) -> np.ndarray:
+        """Return an RGB ``uint8`` frame ``[H, W, 3]`` of env ``env_index`` (headless)."""
         raise NotImplementedError(f"{type(self).__name__} does not render")
 
     def close(self) -> None:  # noqa: B027 - optional hook, no-op by default

@@ -33,19 +33,29 @@ class GymnasiumEnv(EmbodiedEnv):
       ``obs`` is float32 ``[num_envs, D]`` on ``device``. Other spaces raise ``ValueError``.
     - Actions, ``Box`` space: a float tensor ``[num_envs, A]`` (``A`` the flattened action
       size), reshaped to the env's action shape and clipped to its bounds.
-    - Actions, ``Discrete`` space: an integer tensor ``[num_envs]`` (``[num_envs, 1]`` is
-      accepted too), clipped to ``[start, start + n - 1]``; ``single_action_space`` is then
-      the ``Discrete`` space itself and ``action_space`` Gymnasium's batched ``MultiDiscrete``.
+    - Actions, ``Discrete(n, start)`` space: an integer tensor of 0-based indices
+      ``[num_envs, 1]`` (``[num_envs]`` is accepted too), clipped to ``[0, n - 1]``; the
+      adapter adds ``start``. ``single_action_space`` is ``Discrete(n)`` and
+      ``action_space`` the batched ``MultiDiscrete([n] * num_envs)``.
+    - Actions, ``MultiDiscrete(nvec, start)`` space: an integer tensor of 0-based indices
+      ``[num_envs, K]``, ``K = nvec.size`` (a multi-dimensional ``nvec`` is flattened in C
+      order), component ``i`` clipped to ``[0, nvec[i] - 1]``; the adapter adds ``start``
+      and restores ``nvec``'s shape. ``single_action_space`` is ``MultiDiscrete(nvec
+      flattened)`` and ``action_space`` ``MultiDiscrete`` of shape ``[num_envs, K]``.
+    - Discrete actions may come as floats too (rounded); :func:`embodichain_rl.policies.
+      spaces.policy_space_kwargs` tells a policy the choices per component.
     - Episodes end through the wrapped env's own ``terminated`` and its ``TimeLimit``
       (``max_episode_steps``, or the id's registered limit when ``None``); finished envs reset in
       the same step (``AutoresetMode.SAME_STEP``) and ``info["final_obs"]`` holds their true
       last observation (equal to ``obs`` for the others).
     - ``info["rewards"] = {"env": reward}``; ``info["metrics"]["success"]`` is the wrapped
       env's ``is_success`` (or ``success``) info, read from its final info on the step an
-      episode ends. Where the env reports neither, success is ``False``: it is never inferred
-      from rewards or termination.
+      episode ends. Until the env reports either, ``info["metrics"]`` has no ``success`` (no
+      success rate is logged or evaluated); success is never inferred from rewards or
+      termination.
     - ``reset(seed=s)`` seeds env ``i`` with ``s + i``.
-    - ``render()`` returns env 0's frame; pass ``env_kwargs={"render_mode": "rgb_array"}``.
+    - ``render(i)`` returns sub-env ``i``'s frame (env 0 by default); make the env with
+      ``env_kwargs={"render_mode": "rgb_array"}``.
     """
 
     def __init__(
@@ -65,6 +75,8 @@ class GymnasiumEnv(EmbodiedEnv):
         self.gym_id = gym_id
         self.num_envs = num_envs
         self.device = torch.device(device)
+        self.reports_success = False
+        """Whether the wrapped env has reported ``is_success`` / ``success`` yet."""
         limit = max_episode_steps
         if limit is None:
             limit = gym.spec(gym_id).max_episode_steps
@@ -100,23 +112,35 @@ class GymnasiumEnv(EmbodiedEnv):
             low=flat.low.astype(np.float32), high=flat.high.astype(np.float32), dtype=np.float32
         )
         act_space = self._vec.single_action_space
+        self._env_action_space: gym.spaces.Space[Any] = act_space
+        self._action_nvec: np.ndarray | None = None
+        """Choices per flat action component (discrete spaces), else ``None``."""
+        self._action_start: np.ndarray | None = None
+        """The wrapped space's ``start`` per flat component (discrete spaces)."""
         if isinstance(act_space, gym.spaces.Box):
-            self._env_action_space: gym.spaces.Box | gym.spaces.Discrete = act_space
             self.single_action_space = gym.spaces.flatten_space(act_space)
         elif isinstance(act_space, gym.spaces.Discrete):
-            self._env_action_space = act_space
-            self.single_action_space = act_space  # type: ignore[assignment]
+            self._action_nvec = np.array([act_space.n], dtype=np.int64)
+            self._action_start = np.array([act_space.start], dtype=np.int64)
+            self.single_action_space = gym.spaces.Discrete(int(act_space.n))  # type: ignore[assignment]
+        elif isinstance(act_space, gym.spaces.MultiDiscrete):
+            self._action_nvec = np.asarray(act_space.nvec, dtype=np.int64).reshape(-1)
+            self._action_start = np.asarray(act_space.start, dtype=np.int64).reshape(-1)
+            self.single_action_space = gym.spaces.MultiDiscrete(self._action_nvec)  # type: ignore[assignment]
         else:
             raise ValueError(
-                f"GymnasiumEnv supports Box or Discrete action spaces, but {self.gym_id!r} "
-                f"has {act_space}"
+                f"GymnasiumEnv supports Box, Discrete or MultiDiscrete action spaces, but "
+                f"{self.gym_id!r} has {act_space}"
             )
 
     @property
     def action_space(self) -> gym.spaces.Space[Any]:
-        """Batched action space: ``Box [num_envs, A]`` or ``MultiDiscrete [num_envs]``."""
+        """Batched action space: ``Box [num_envs, A]``, ``MultiDiscrete [num_envs]``
+        (``Discrete``) or ``MultiDiscrete [num_envs, K]`` (``MultiDiscrete``)."""
         if isinstance(self._env_action_space, gym.spaces.Discrete):
-            return self._vec.action_space
+            return gym.spaces.MultiDiscrete(np.full(self.num_envs, self._env_action_space.n))
+        if self._action_nvec is not None:
+            return gym.spaces.MultiDiscrete(np.tile(self._action_nvec, (self.num_envs, 1)))
         return super().action_space
 
     def reset(
@@ -125,6 +149,15 @@ class GymnasiumEnv(EmbodiedEnv):
         """Reset every env; ``seed`` seeds env ``i`` with ``seed + i``."""
         obs, _ = self._vec.reset(seed=seed, options=options)
         return self._to_torch(self._flatten_obs(obs)), {}
+
+    def _metrics(self, info: dict[str, Any], done: np.ndarray) -> dict[str, torch.Tensor]:
+        """``{"success": ...}`` once the wrapped env has reported success (``is_success`` /
+        ``success``) on any step, else ``{}``: envs with no notion of success report none."""
+        flags = _success_flags(info, done)
+        self.reports_success = self.reports_success or flags is not None
+        if not self.reports_success:
+            return {}
+        return {"success": self._to_torch(np.zeros(done.shape, bool) if flags is None else flags)}
 
     def step(self, action: torch.Tensor) -> StepResult:
         """Step every env with ``action`` (see the class docstring for its shape)."""
@@ -139,7 +172,7 @@ class GymnasiumEnv(EmbodiedEnv):
         step_info = {
             "final_obs": self._to_torch(final_obs),
             "rewards": {"env": reward_t},
-            "metrics": {"success": self._to_torch(_success_flags(info, done))},
+            "metrics": self._metrics(info, done),
         }
         return (
             self._to_torch(flat_obs),
@@ -149,16 +182,21 @@ class GymnasiumEnv(EmbodiedEnv):
             step_info,
         )
 
-    def render(self) -> np.ndarray:
-        """Env 0's ``rgb_array`` frame."""
+    def render(self, env_index: int = 0) -> np.ndarray:
+        """Sub-env ``env_index``'s ``rgb_array`` frame ``uint8 [H, W, 3]``."""
         if self._vec.render_mode != "rgb_array":
             raise NotImplementedError(
                 f"{self.gym_id!r} was made with render_mode={self._vec.render_mode!r}; pass "
                 "env_kwargs={'render_mode': 'rgb_array'} to render it"
             )
+        index = int(env_index)
+        if not 0 <= index < self.num_envs:
+            raise IndexError(f"env_index {index} out of range for {self.num_envs} envs")
         if isinstance(self._vec, SyncVectorEnv):
-            return np.asarray(self._vec.envs[0].render())
-        return np.asarray(self._vec.call("render")[0])
+            frame = self._vec.envs[index].render()
+        else:  # async: each worker renders its own env; keep the one asked for
+            frame = self._vec.call("render")[index]
+        return np.asarray(frame, dtype=np.uint8)
 
     def close(self) -> None:
         """Close the Gymnasium vector env (and its worker processes when async)."""
@@ -173,21 +211,29 @@ class GymnasiumEnv(EmbodiedEnv):
     def _to_numpy_action(self, action: torch.Tensor) -> np.ndarray:
         array = action.detach().cpu().numpy()
         space = self._env_action_space
-        if isinstance(space, gym.spaces.Discrete):
-            ints = np.rint(array.reshape(self.num_envs)).astype(np.int64)
-            return np.clip(ints, space.start, space.start + space.n - 1)
+        if self._action_nvec is not None and self._action_start is not None:
+            k = self._action_nvec.size
+            ints = np.rint(array.reshape(self.num_envs, k)).astype(np.int64)
+            values = np.clip(ints, 0, self._action_nvec - 1) + self._action_start
+            if isinstance(space, gym.spaces.Discrete):
+                return values.reshape(self.num_envs)
+            return values.reshape(self.num_envs, *space.shape).astype(space.dtype)
+        assert isinstance(space, gym.spaces.Box)
         shaped = array.reshape(self.num_envs, *space.shape).astype(space.dtype)
         return np.clip(shaped, space.low, space.high)
 
 
-def _success_flags(info: dict[str, Any], done: np.ndarray) -> np.ndarray:
-    """Per-env success: live info for running envs, final info for envs that just finished."""
+def _success_flags(info: dict[str, Any], done: np.ndarray) -> np.ndarray | None:
+    """Per-env success: live info for running envs, final info for envs that just finished;
+    ``None`` when this step's info carries no success key at all."""
     success = np.zeros(done.shape, dtype=bool)
     final_info = info.get("final_info", {})
+    found = False
     for source, rows in ((info, ~done), (final_info, done)):
         key = next((k for k in SUCCESS_KEYS if k in source), None)
         if key is None:
             continue
+        found = True
         reported = rows & np.asarray(source.get(f"_{key}", rows), dtype=bool)
         success[reported] = np.asarray(source[key], dtype=bool)[reported]
-    return success
+    return success if found else None

@@ -7,6 +7,7 @@ The exported graph maps raw float32 observations ``[B, obs_dim]`` to actions
 
 from __future__ import annotations
 
+import copy
 import logging
 import warnings
 from pathlib import Path
@@ -26,11 +27,12 @@ ONNX_OPSET = 17
 
 
 class DeterministicActor(nn.Module):
-    """``obs -> policy.act_deterministic(obs)`` as a standalone module (frozen, eval mode)."""
+    """``obs -> policy.act_deterministic(obs)`` on a frozen, eval-mode CPU copy of
+    ``policy`` (the given policy keeps its device, gradients and training mode)."""
 
     def __init__(self, policy: Policy) -> None:
         super().__init__()
-        self.policy = policy.eval()
+        self.policy = copy.deepcopy(policy).cpu().eval()
         for parameter in self.policy.parameters():
             parameter.requires_grad_(False)
 
@@ -39,11 +41,12 @@ class DeterministicActor(nn.Module):
 
 
 def export_policy(policy: Policy, obs_dim: int, path: Path, fmt: str) -> Path:
-    """Write the deterministic actor of ``policy`` (on CPU) to ``path`` in ``fmt``
-    (``onnx`` or ``torchscript``), with a dynamic batch dimension; returns ``path``."""
+    """Write the deterministic actor of ``policy`` (a CPU copy; ``policy`` itself is left
+    as it was) to ``path`` in ``fmt`` (``onnx`` or ``torchscript``), with a dynamic batch
+    dimension; returns ``path``."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {list(EXPORT_FORMATS)}")
-    actor = DeterministicActor(policy.cpu())
+    actor = DeterministicActor(policy)
     example = torch.zeros(2, obs_dim, dtype=torch.float32)
     path.parent.mkdir(parents=True, exist_ok=True)
     with torch.no_grad():

@@ -1,9 +1,12 @@
-"""Policies: the ``Policy`` interface, ``ActorCritic``, the MLP builder and the registry."""
+"""Policies: the ``Policy`` interface, ``ActorCritic`` (Gaussian or categorical head), its
+config, the MLP builder, the env-space keywords and the registry."""
 
 from __future__ import annotations
 
-from embodichain_rl.policies.actor_critic import ActorCritic, NetworkConfig
+from embodichain_rl.policies.actor_critic import ActorCritic
+from embodichain_rl.policies.actor_critic_config import ActorCriticConfig, NetworkConfig
 from embodichain_rl.policies.base import Policy
+from embodichain_rl.policies.distributions import MultiCategorical
 from embodichain_rl.policies.mlp import ACTIVATIONS, build_mlp, get_activation
 from embodichain_rl.policies.normalizer import RunningNormalizer
 from embodichain_rl.policies.registry import (
@@ -12,10 +15,13 @@ from embodichain_rl.policies.registry import (
     register_policy,
     registered_policies,
 )
+from embodichain_rl.policies.spaces import policy_space_kwargs
 
 __all__ = [
     "ACTIVATIONS",
     "ActorCritic",
+    "ActorCriticConfig",
+    "MultiCategorical",
     "NetworkConfig",
     "Policy",
     "PolicyRegistryError",
@@ -23,6 +29,7 @@ __all__ = [
     "build_mlp",
     "get_activation",
     "get_policy_class",
+    "policy_space_kwargs",
     "register_policy",
     "registered_policies",
 ]

@@ -1,76 +1,58 @@
-"""Gaussian actor-critic with MLP heads and an optional running observation normaliser."""
+"""Actor-critic with MLP networks: a Gaussian head for continuous actions, a categorical
+head for discrete ones, and an optional running observation normaliser."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Sequence
 from typing import Any
 
 import torch
 from torch import nn
 
+from embodichain_rl.policies.actor_critic_config import (
+    NETWORK_TYPES,
+    ActorCriticConfig,
+    NetworkConfig,
+    as_network_config,
+)
 from embodichain_rl.policies.base import Policy
+from embodichain_rl.policies.distributions import (
+    MultiCategorical,
+    gaussian_entropy,
+    gaussian_log_prob,
+)
+from embodichain_rl.policies.kwargs import config_from_kwargs
 from embodichain_rl.policies.mlp import build_mlp
 from embodichain_rl.policies.normalizer import RunningNormalizer
 from embodichain_rl.policies.registry import register_policy
 
-NETWORK_TYPES = ("mlp",)
-"""Network ``type`` values ``ActorCritic`` can build."""
+__all__ = ["NETWORK_TYPES", "ActorCritic", "NetworkConfig", "as_network_config"]
 
 ACTOR_OUTPUT_GAIN = 0.01
-"""Orthogonal-init gain of the actor's mean layer (near-zero initial means)."""
+"""Orthogonal-init gain of the actor's output layer (near-zero means / uniform logits)."""
 
 CRITIC_OUTPUT_GAIN = 1.0
 """Orthogonal-init gain of the critic's output layer."""
 
-_HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
-
-
-@dataclass
-class NetworkConfig:
-    """One network (actor or critic) of an ``ActorCritic``."""
-
-    type: str = "mlp"
-    """Architecture; only ``"mlp"`` today."""
-    hidden_sizes: list[int] = field(default_factory=lambda: [256, 128, 64])
-    """Width of each hidden layer, input to output (empty: a linear map)."""
-    activation: str = "elu"
-    """Hidden activation name (see ``embodichain_rl.policies.mlp.ACTIVATIONS``)."""
-
-
-def as_network_config(value: NetworkConfig | Mapping[str, Any] | None, role: str) -> NetworkConfig:
-    """Coerce a ``NetworkConfig``, a plain/OmegaConf mapping or ``None`` (defaults); unknown
-    keys and unknown network types raise with the valid choices."""
-    if value is None:
-        cfg = NetworkConfig()
-    elif isinstance(value, NetworkConfig):
-        cfg = NetworkConfig(value.type, list(value.hidden_sizes), value.activation)
-    elif isinstance(value, Mapping):
-        valid = {f.name for f in fields(NetworkConfig)}
-        unknown = sorted(set(value) - valid)
-        if unknown:
-            raise ValueError(f"{role}: unknown network keys {unknown}; valid: {sorted(valid)}")
-        cfg = NetworkConfig(**{str(k): v for k, v in value.items()})
-        cfg.hidden_sizes = [int(h) for h in cfg.hidden_sizes]
-    else:
-        raise TypeError(f"{role} must be a NetworkConfig or a mapping, got {type(value)!r}")
-    if cfg.type not in NETWORK_TYPES:
-        raise ValueError(
-            f"{role}: unknown network type {cfg.type!r}; valid types: {list(NETWORK_TYPES)}"
-        )
-    return cfg
-
 
 @register_policy("actor_critic")
 class ActorCritic(Policy):
-    """Diagonal-Gaussian actor and scalar critic, two separate MLPs over the same input.
+    """An actor MLP and a scalar critic MLP over the same (optionally normalised) input.
 
-    The action mean comes from the actor MLP; the log standard deviation is a learnable
-    state-independent vector (one entry per action dimension). With ``normalize_obs`` both
-    networks see observations through a ``RunningNormalizer`` updated only by
-    ``update_normalization``. Log-probabilities and entropies are computed in closed form
-    (no ``torch.distributions`` argument validation, no host syncs).
+    Continuous actions (``action_nvec=None``, a ``Box`` space): the actor outputs the mean
+    of a diagonal Gaussian whose log standard deviation is a learnable state-independent
+    vector ``log_std``; actions are float ``[N, action_dim]``. Discrete actions
+    (``action_nvec``: choices per component, ``[n]`` for ``Discrete(n)``, the flattened
+    ``nvec`` for ``MultiDiscrete``): the actor outputs ``sum(action_nvec)`` logits, one
+    independent categorical per component; actions are int64 indices ``[N, action_dim]``
+    with ``action_dim == len(action_nvec)``, and the deterministic action is the argmax.
+    :func:`embodichain_rl.policies.spaces.policy_space_kwargs` derives ``obs_dim``,
+    ``action_dim`` and ``action_nvec`` from an env.
+
+    ``config`` holds :class:`ActorCriticConfig` fields (its defaults fill the rest). With
+    ``normalize_obs`` both networks see observations through a ``RunningNormalizer`` whose
+    statistics only the algorithm changes (``observation_normalizer``). Log-probabilities
+    and entropies are exact closed forms (no host syncs).
     """
 
     def __init__(
@@ -78,61 +60,63 @@ class ActorCritic(Policy):
         *,
         obs_dim: int,
         action_dim: int,
-        actor: NetworkConfig | Mapping[str, Any] | None = None,
-        critic: NetworkConfig | Mapping[str, Any] | None = None,
-        init_log_std: float = 0.0,
-        normalize_obs: bool = False,
-        clip_obs: float = 10.0,
-        obs_norm_eps: float = 1e-8,
+        action_nvec: Sequence[int] | None = None,
+        **config: Any,
     ) -> None:
         super().__init__()
+        self.config = config_from_kwargs(ActorCriticConfig, "ActorCritic", config)
+        """Every option of this policy."""
         self.obs_dim = int(obs_dim)
         """Length of the flat observation vector."""
         self.action_dim = int(action_dim)
-        """Length of the flat action vector."""
-        self.actor_config = as_network_config(actor, "actor")
-        self.critic_config = as_network_config(critic, "critic")
+        """Length of the flat action vector (components, for discrete actions)."""
+        self.categorical = None if action_nvec is None else MultiCategorical(action_nvec)
+        """The categorical head of a discrete policy; ``None`` for a Gaussian one."""
+        if self.categorical is not None and len(self.categorical.nvec) != self.action_dim:
+            raise ValueError(
+                f"ActorCritic: action_nvec {list(self.categorical.nvec)} has "
+                f"{len(self.categorical.nvec)} components but action_dim={self.action_dim}"
+            )
+        self.action_dtype = torch.float32 if self.categorical is None else torch.int64
+        cfg = self.config
         self.actor = build_mlp(
             self.obs_dim,
-            self.action_dim,
-            hidden_sizes=self.actor_config.hidden_sizes,
-            activation=self.actor_config.activation,
+            self.action_dim if self.categorical is None else self.categorical.num_logits,
+            hidden_sizes=cfg.actor.hidden_sizes,
+            activation=cfg.actor.activation,
             output_gain=ACTOR_OUTPUT_GAIN,
         )
         self.critic = build_mlp(
             self.obs_dim,
             1,
-            hidden_sizes=self.critic_config.hidden_sizes,
-            activation=self.critic_config.activation,
+            hidden_sizes=cfg.critic.hidden_sizes,
+            activation=cfg.critic.activation,
             output_gain=CRITIC_OUTPUT_GAIN,
         )
-        self.log_std = nn.Parameter(torch.full((self.action_dim,), float(init_log_std)))
-        self.normalize_obs = bool(normalize_obs)
-        """Whether observations pass through the running normaliser."""
+        if self.categorical is None:
+            self.log_std = nn.Parameter(torch.full((self.action_dim,), float(cfg.init_log_std)))
         self.obs_normalizer: RunningNormalizer | None = (
-            RunningNormalizer(dim=self.obs_dim, clip=clip_obs, eps=obs_norm_eps)
-            if self.normalize_obs
+            RunningNormalizer(dim=self.obs_dim, clip=cfg.clip_obs, eps=cfg.obs_norm_eps)
+            if cfg.normalize_obs
             else None
         )
 
     def _prepare(self, obs: torch.Tensor) -> torch.Tensor:
         return self.obs_normalizer(obs) if self.obs_normalizer is not None else obs
 
-    def _log_prob(self, actions: torch.Tensor, mean: torch.Tensor) -> torch.Tensor:
-        z = (actions - mean) * torch.exp(-self.log_std)
-        return (-0.5 * z.square() - self.log_std - _HALF_LOG_2PI).sum(dim=-1)
-
-    def _entropy(self, batch: int) -> torch.Tensor:
-        return (0.5 + _HALF_LOG_2PI + self.log_std).sum().expand(batch)
-
     def get_action(
         self, obs: torch.Tensor, deterministic: bool = False
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         x = self._prepare(obs)
-        mean = self.actor(x)
-        noise = 0.0 if deterministic else torch.exp(self.log_std) * torch.randn_like(mean)
-        action = mean + noise
-        return action, self._log_prob(action, mean), self.critic(x).squeeze(-1)
+        out = self.actor(x)
+        value = self.critic(x).squeeze(-1)
+        if self.categorical is not None:
+            head = self.categorical
+            action = head.mode(out) if deterministic else head.sample(out)
+            return action, head.log_prob(out, action), value
+        noise = 0.0 if deterministic else torch.exp(self.log_std) * torch.randn_like(out)
+        action = out + noise
+        return action, gaussian_log_prob(action, out, self.log_std), value
 
     def get_value(self, obs: torch.Tensor) -> torch.Tensor:
         return self.critic(self._prepare(obs)).squeeze(-1)
@@ -141,16 +125,21 @@ class ActorCritic(Policy):
         self, obs: torch.Tensor, actions: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         x = self._prepare(obs)
-        mean = self.actor(x)
+        out = self.actor(x)
         value = self.critic(x).squeeze(-1)
-        return self._log_prob(actions, mean), self._entropy(obs.shape[0]), value
+        if self.categorical is not None:
+            return self.categorical.log_prob(out, actions), self.categorical.entropy(out), value
+        log_prob = gaussian_log_prob(actions, out, self.log_std)
+        return log_prob, gaussian_entropy(self.log_std, obs.shape[0]), value
 
-    def update_normalization(self, obs: torch.Tensor) -> None:
-        if self.obs_normalizer is not None:
-            self.obs_normalizer.update(obs)
+    def observation_normalizer(self) -> RunningNormalizer | None:
+        return self.obs_normalizer
 
     def act_deterministic(self, obs: torch.Tensor) -> torch.Tensor:
-        return self.actor(self._prepare(obs))
+        out = self.actor(self._prepare(obs))
+        return out if self.categorical is None else self.categorical.mode(out)
 
-    def action_std(self) -> torch.Tensor:
+    def action_std(self) -> torch.Tensor | None:
+        if self.categorical is not None:
+            return None
         return torch.exp(self.log_std.detach()).mean()

@@ -7,14 +7,21 @@ from abc import ABC, abstractmethod
 import torch
 from torch import nn
 
+from embodichain_rl.policies.normalizer import RunningNormalizer
+
 
 class Policy(nn.Module, ABC):
     """A stochastic policy with a value head over batched flat observations.
 
-    Shapes: ``obs`` is ``[N, obs_dim]``, actions ``[N, action_dim]``; log-probabilities,
-    entropies and values are ``[N]``. Every method is pure tensor work on the policy's
-    device (no host synchronisation), so it can sit inside a rollout or minibatch loop.
+    Shapes: ``obs`` is ``[N, obs_dim]``, actions ``[N, action_dim]`` of ``action_dtype``
+    (float for continuous actions; int64 indices, one per component, for discrete ones);
+    log-probabilities, entropies and values are ``[N]``. Every method is pure tensor work on
+    the policy's device (no host synchronisation), so it can sit inside a rollout or
+    minibatch loop.
     """
+
+    action_dtype: torch.dtype = torch.float32
+    """Element type of the actions this policy returns (and the rollout buffer stores)."""
 
     @abstractmethod
     def get_action(
@@ -36,8 +43,16 @@ class Policy(nn.Module, ABC):
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Score given actions: ``(log_prob [N], entropy [N], value [N])``, differentiable."""
 
+    def observation_normalizer(self) -> RunningNormalizer | None:
+        """The running normaliser of raw observations, or ``None`` (the default). The
+        algorithm, not the policy, decides when its statistics change."""
+        return None
+
     def update_normalization(self, obs: torch.Tensor) -> None:
-        """Fold a batch of raw observations into running statistics (no-op by default)."""
+        """Fold a batch of raw observations into the observation normaliser, if any."""
+        normalizer = self.observation_normalizer()
+        if normalizer is not None:
+            normalizer.update(obs)
 
     def act_deterministic(self, obs: torch.Tensor) -> torch.Tensor:
         """The deterministic action ``[N, A]`` (evaluation and export convenience)."""

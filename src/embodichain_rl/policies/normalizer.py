@@ -5,8 +5,12 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContext
-from embodichain_rl.distributed.ops import global_moments
+
+def batch_moments(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, int]:
+    """Per-feature mean, population variance and row count of ``x`` (``[..., dim]``, every
+    leading dimension a sample)."""
+    flat = x.reshape(-1, x.shape[-1])
+    return flat.mean(dim=0), flat.var(dim=0, unbiased=False), flat.shape[0]
 
 
 class RunningNormalizer(nn.Module):
@@ -16,9 +20,9 @@ class RunningNormalizer(nn.Module):
     The statistics are registered buffers, so they follow ``.to(device)`` and travel in
     ``state_dict``. ``var`` is the population variance of everything seen so far; before the
     first update the normaliser is the identity up to ``eps`` and clipping. ``count`` is
-    float64 so it stays exact past 2**24 samples. Under data-parallel training
-    ``distributed`` is the job's context and every update merges the batch of all ranks
-    together, so the statistics stay identical on every rank.
+    float64 so it stays exact past 2**24 samples. Data-parallel training merges the moments
+    of every rank's batch first (``distributed.ops.global_moments``) and hands them to
+    ``merge``, so the statistics stay identical on every rank.
     """
 
     def __init__(self, *, dim: int, clip: float = 10.0, eps: float = 1e-8) -> None:
@@ -32,19 +36,23 @@ class RunningNormalizer(nn.Module):
         self.register_buffer("mean", torch.zeros(dim))
         self.register_buffer("var", torch.ones(dim))
         self.register_buffer("count", torch.zeros((), dtype=torch.float64))
-        self.distributed: DistributedContext = SINGLE_PROCESS
-        """Ranks whose batches each update merges (set by ``share_policy``)."""
 
     @torch.no_grad()
     def update(self, x: torch.Tensor) -> None:
         """Merge a batch ``[B, dim]`` into the statistics (no host sync)."""
         x = x.reshape(-1, self.mean.shape[0]).to(self.mean.dtype)
-        batch_count = x.shape[0]
-        if batch_count == 0:
+        if x.shape[0] == 0:
             return
-        batch_mean, batch_var, batch_count = global_moments(
-            x.mean(dim=0), x.var(dim=0, unbiased=False), batch_count, self.distributed
-        )
+        self.merge(*batch_moments(x))
+
+    @torch.no_grad()
+    def merge(
+        self, batch_mean: torch.Tensor, batch_var: torch.Tensor, batch_count: torch.Tensor | int
+    ) -> None:
+        """Fold in the moments of a batch (per-feature mean, population variance, and its
+        sample count ``> 0``) as if its samples had been seen one by one (no host sync)."""
+        batch_mean = batch_mean.to(self.mean.dtype)
+        batch_var = batch_var.to(self.var.dtype)
         total = self.count + batch_count
         new_frac = (batch_count / total).to(self.mean.dtype)
         old_frac = (self.count / total).to(self.mean.dtype)

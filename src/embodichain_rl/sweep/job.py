@@ -1,4 +1,4 @@
-"""Run one training job and record how it ended; in a sweep a failure becomes a value."""
+"""Run one training job; in a sweep a failure becomes a value the sweeper can rank."""
 
 from __future__ import annotations
 
@@ -9,7 +9,16 @@ from pathlib import Path
 
 import torch
 
-from embodichain_rl.sweep.status import FAILED, OK, JobStatus, describe, write_error, write_status
+from embodichain_rl.sweep.status import (
+    FAILED,
+    RUNNING,
+    JobStatus,
+    describe,
+    read_status,
+    write_error,
+    write_status,
+)
+from embodichain_rl.trainer.run_dir import RunDirError
 
 log = logging.getLogger(__name__)
 
@@ -20,32 +29,38 @@ hydra-optuna-sweeper 1.3.0 then crashes re-telling the value. Hydra's basic swee
 the joblib/submitit launchers ignore the value."""
 
 
+def _record_failure(run_dir: Path, error: Exception, wall_time_s: float) -> None:
+    """``status.json`` + ``error.txt`` for a job that failed before its trainer recorded
+    anything (a bad config inside a sweep job); a directory another run holds is left
+    untouched."""
+    if isinstance(error, RunDirError):
+        return
+    status = read_status(run_dir)
+    if status is not None and status.get("status") != RUNNING:
+        return  # the trainer recorded how it ended
+    write_error(run_dir, error)
+    write_status(
+        run_dir,
+        JobStatus(
+            status=FAILED,
+            objective=None,
+            wall_time_s=wall_time_s,
+            torch_threads=torch.get_num_threads(),
+            error=describe(error),
+        ),
+    )
+
+
 def run_recorded(job: Callable[[], float], run_dir: Path, *, in_sweep: bool) -> float:
-    """Call ``job`` (returns the objective); write ``status.json`` either way, and
-    ``error.txt`` when it raises. In a sweep a failure is logged and returns
-    :data:`FAILED_OBJECTIVE` so the other jobs still run; otherwise it propagates."""
+    """Call ``job`` (returns the objective; the trainer writes ``status.json``). A failure
+    the trainer did not record is recorded here; in a sweep it is logged and returns
+    :data:`FAILED_OBJECTIVE` so the other jobs still run, otherwise it propagates."""
     start = time.perf_counter()
-
-    def record(status: str, objective: float | None, error: str | None = None) -> None:
-        write_status(
-            run_dir,
-            JobStatus(
-                status=status,
-                objective=objective,
-                wall_time_s=time.perf_counter() - start,
-                torch_threads=torch.get_num_threads(),
-                error=error,
-            ),
-        )
-
     try:
-        objective = job()
+        return job()
     except Exception as error:
-        write_error(run_dir, error)
-        record(FAILED, None, describe(error))
+        _record_failure(run_dir, error, time.perf_counter() - start)
         if not in_sweep:
             raise
         log.error("job failed (%s); recorded in %s", describe(error), run_dir)
         return FAILED_OBJECTIVE
-    record(OK, objective)
-    return objective

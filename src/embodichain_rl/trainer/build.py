@@ -12,7 +12,7 @@ from omegaconf import DictConfig
 from embodichain_rl.algorithms import BaseAlgorithm
 from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContext
 from embodichain_rl.envs.base import EmbodiedEnv
-from embodichain_rl.policies import Policy
+from embodichain_rl.policies import Policy, policy_space_kwargs
 
 
 @dataclass
@@ -23,6 +23,9 @@ class Components:
     eval_env: EmbodiedEnv
     policy: Policy
     algorithm: BaseAlgorithm
+    policy_spec: dict[str, Any]
+    """What the policy was built with besides its config (dims and action space), plain
+    data: a checkpoint keeps it so the policy can be rebuilt without an env."""
 
 
 def build_env(env_cfg: DictConfig, *, device: torch.device, num_envs: int | None = None) -> Any:
@@ -31,6 +34,16 @@ def build_env(env_cfg: DictConfig, *, device: torch.device, num_envs: int | None
     if num_envs is not None:
         overrides["num_envs"] = num_envs
     return instantiate(env_cfg, _convert_="all", **overrides)
+
+
+def policy_spec_of(env: EmbodiedEnv) -> dict[str, Any]:
+    """The env facts a policy is built from: observation and action sizes."""
+    return policy_space_kwargs(env)
+
+
+def build_policy(policy_cfg: DictConfig | dict[str, Any], spec: dict[str, Any]) -> Policy:
+    """Instantiate a policy config with the env facts of ``spec``."""
+    return instantiate(policy_cfg, **spec, _convert_="all")
 
 
 def build_components(
@@ -43,10 +56,9 @@ def build_components(
     start from rank 0's policy; an algorithm that cannot synchronise fails here, loudly).
     ``runtime.compile`` selects the algorithm's eager or compiled hot path."""
     env = build_env(cfg.env, device=device)
-    eval_env = build_env(cfg.env, device=device, num_envs=cfg.runtime.eval_envs)
-    policy = instantiate(
-        cfg.policy, obs_dim=env.obs_dim, action_dim=env.action_dim, _convert_="all"
-    ).to(device)
+    eval_env = build_env(cfg.env, device=device, num_envs=cfg.eval.num_envs)
+    spec = policy_spec_of(env)
+    policy = build_policy(cfg.policy, spec).to(device)
     run_defaults = {"total_updates": cfg.runtime.iterations, "seed": cfg.runtime.seed}
     extra: dict[str, Any] = {
         k: v for k, v in run_defaults.items() if cfg.algorithm.get(k, v) is None
@@ -55,4 +67,6 @@ def build_components(
         extra["distributed"] = distributed
     algorithm = instantiate(cfg.algorithm, policy=policy, device=device, _convert_="all", **extra)
     algorithm.use_compile(cfg.runtime.compile)
-    return Components(env=env, eval_env=eval_env, policy=policy, algorithm=algorithm)
+    return Components(
+        env=env, eval_env=eval_env, policy=policy, algorithm=algorithm, policy_spec=spec
+    )

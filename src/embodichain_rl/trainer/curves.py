@@ -1,15 +1,29 @@
-"""Learning curves (``curves.png``) read back from runs' own TensorBoard event files."""
+"""Learning curves (``curves.png``) read back from runs' own TensorBoard event files.
+
+The training curves are means over *completed* episodes, and early in training only the
+episodes that end fast (mostly quick successes) have completed: an iteration's raw
+``charts/success_rate`` can read 1.0 over 2 episodes while the policy succeeds nowhere
+else. So each training point pools the most recent completed episodes, weighted by the
+per-iteration count ``charts/episodes``, until it holds at least one "wave" of them (the
+largest count any iteration finished, about one episode per env); the points before the
+run has completed that many episodes are drawn dotted and faint, and the success panel
+shows the running total of completed episodes (dashed) on a second axis.
+"""
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
 from tensorboard.backend.event_processing.event_accumulator import (
     SCALARS,
     EventAccumulator,
@@ -26,6 +40,10 @@ PANELS = (
     ("success rate", "charts/success_rate", "eval/success_rate"),
 )
 """(title, training tag drawn as a line, eval tag drawn as markers) per panel."""
+EPISODES_TAG = "charts/episodes"
+"""Episodes completed in each iteration (the weight of its training means)."""
+MIN_POOL = 20
+"""Fewest completed episodes behind a solid training point, however small the run."""
 
 Series = tuple[list[int], list[float]]
 
@@ -44,6 +62,78 @@ def read_scalars(run_dir: Path, tags: Sequence[str]) -> dict[str, Series]:
     return series
 
 
+@dataclass(frozen=True)
+class PooledCurve:
+    """A training curve of episode-weighted means over recent completed episodes."""
+
+    steps: list[int]
+    values: list[float]
+    """Mean over the most recent completed episodes (at least ``pool`` of them when there
+    are that many) at each logged step."""
+    episodes: list[float]
+    """Episodes completed in each iteration."""
+    pool: int
+    """Episodes pooled per point."""
+    first_full: int
+    """Index of the first point backed by ``pool`` episodes; the points before it are
+    sparse (only the fast episodes had finished)."""
+
+
+def pool_episodes(means: Series, counts: Series, pool: int | None = None) -> PooledCurve:
+    """Pool per-iteration episode means (``means``) weighted by the episodes each
+    iteration completed (``counts``, logged at the same steps): every point is the mean of
+    the last ``pool`` or more completed episodes (default: the largest per-iteration count,
+    at least :data:`MIN_POOL`)."""
+    count_at = dict(zip(*counts, strict=True))
+    pairs = [(s, v, count_at[s]) for s, v in zip(*means, strict=True) if count_at.get(s, 0) > 0]
+    steps = [s for s, _, _ in pairs]
+    weights = [n for _, _, n in pairs]
+    pool = pool or max(MIN_POOL, round(max(weights, default=0)))
+    total = list(itertools.accumulate(weights, initial=0.0))
+    weighted = list(itertools.accumulate((v * n for _, v, n in pairs), initial=0.0))
+    values = []
+    for end in range(1, len(pairs) + 1):
+        # the latest start whose window [start, end) still holds ``pool`` episodes
+        start = max(0, bisect.bisect_right(total, total[end] - pool) - 1)
+        values.append((weighted[end] - weighted[start]) / (total[end] - total[start]))
+    first_full = bisect.bisect_left(total, pool) - 1
+    return PooledCurve(
+        steps=steps,
+        values=values,
+        episodes=weights,
+        pool=pool,
+        first_full=min(max(first_full, 0), len(pairs)),
+    )
+
+
+def _draw_training(
+    axis: Axes, curve: PooledCurve, colour: str, label: str, counts: Axes | None
+) -> None:
+    if not curve.steps:
+        return
+    full = curve.first_full
+    if full > 0:
+        axis.plot(
+            curve.steps[: full + 1],
+            curve.values[: full + 1],
+            color=colour,
+            linewidth=1.0,
+            linestyle=":",
+            alpha=0.5,
+            label=f"{label} (< {curve.pool} episodes done: fast ones only)",
+        )
+    axis.plot(
+        curve.steps[full:],
+        curve.values[full:],
+        color=colour,
+        linewidth=1.2,
+        label=f"{label} (train, mean of last ≥{curve.pool} episodes)",
+    )
+    if counts is not None:
+        done = list(itertools.accumulate(curve.episodes))
+        counts.plot(curve.steps, done, color=colour, linewidth=0.8, linestyle="--", alpha=0.35)
+
+
 def plot_runs(run_dirs: Sequence[Path], output: Path) -> Path:
     """Plot episode return and success rate against env steps for every run (training
     curves as lines, evaluations as markers) into ``output``; returns ``output``."""
@@ -51,15 +141,23 @@ def plot_runs(run_dirs: Sequence[Path], output: Path) -> Path:
     figure, axes = plt.subplots(
         1, len(PANELS), figsize=(6 * len(PANELS), 4), squeeze=False, layout="constrained"
     )
+    counts_axis: Axes | None = None
     try:
         found = False
         for index, run_dir in enumerate(run_dirs):
-            series = read_scalars(Path(run_dir), tags)
+            series = read_scalars(Path(run_dir), [*tags, EPISODES_TAG])
             found |= bool(series)
             colour = f"C{index % 10}"
             label = _short(Path(run_dir).resolve().name)
             for axis, (title, train_tag, eval_tag) in zip(axes[0], PANELS, strict=True):
-                if train_tag in series:
+                if train_tag in series and EPISODES_TAG in series:
+                    if title == "success rate" and counts_axis is None:
+                        counts_axis = axis.twinx()
+                        counts_axis.set_ylabel("episodes completed (total, dashed)", alpha=0.6)
+                    curve = pool_episodes(series[train_tag], series[EPISODES_TAG])
+                    twin = counts_axis if title == "success rate" else None
+                    _draw_training(axis, curve, colour, label, twin)
+                elif train_tag in series:
                     axis.plot(*series[train_tag], color=colour, linewidth=1.2, label=label)
                 if eval_tag in series:
                     axis.plot(

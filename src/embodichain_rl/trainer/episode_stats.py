@@ -27,6 +27,9 @@ class EpisodeTracker:
         self._episode_terms: dict[str, torch.Tensor] = {}
         self._totals: dict[str, torch.Tensor] = {}
         self._dense_rows: list[dict[str, torch.Tensor]] = []
+        self.reports_success = False
+        """Whether the env has put ``success`` in ``info["metrics"]`` (else no success
+        rate is reported: Pendulum and most Gymnasium ids have no such notion)."""
         self._reset_window()
 
     def _reset_window(self) -> None:
@@ -52,6 +55,7 @@ class EpisodeTracker:
         metrics: dict[str, torch.Tensor] = info.get("metrics", {})
         terms: dict[str, torch.Tensor] = info.get("rewards", {})
         success = metrics.get("success")
+        self.reports_success = self.reports_success or success is not None
         success_now = success.to(torch.bool) if success is not None else torch.zeros_like(done)
 
         self._episode_return += reward
@@ -144,9 +148,10 @@ class EpisodeTracker:
             "charts/episodes": episodes,
             "charts/episode_return": raw["return"] / episodes,
             "charts/episode_length": raw["length"] / episodes,
-            "charts/success_rate": raw["success"] / episodes,
-            "charts/success_at_end": raw["success_at_end"] / episodes,
         }
+        if self.reports_success:
+            stats["charts/success_rate"] = raw["success"] / episodes
+            stats["charts/success_at_end"] = raw["success_at_end"] / episodes
         for name, value in raw.items():
             if name.startswith("term/"):
                 stats[f"rewards/{name[5:]}"] = value / episodes

@@ -31,6 +31,7 @@ class ProgressBar:
         postfix = {"SPS": f"{scalars.get('charts/SPS', 0.0):,.0f}"}
         if "charts/episode_return" in scalars:
             postfix["return"] = f"{scalars['charts/episode_return']:.2f}"
+        if "charts/success_rate" in scalars:
             postfix["success"] = f"{scalars['charts/success_rate']:.2f}"
         self._bar.set_postfix(postfix, refresh=False)
         self._bar.update(steps)

@@ -11,7 +11,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from embodichain_rl.envs.base import EmbodiedEnv
-from embodichain_rl.policies import Policy
+from embodichain_rl.policies import Policy, policy_space_kwargs
 from embodichain_rl.trainer.build import build_env
 from embodichain_rl.trainer.checkpoint import (
     CheckpointError,
@@ -52,9 +52,7 @@ def restore_policy(
         OmegaConf.update(config, key, value, force_add=True)
     import_user_modules(list(config.get("runtime", {}).get("imports", [])))
     env = build_env(config.env, device=device, num_envs=num_envs)
-    policy = instantiate(
-        config.policy, obs_dim=env.obs_dim, action_dim=env.action_dim, _convert_="all"
-    ).to(device)
+    policy = instantiate(config.policy, **policy_space_kwargs(env), _convert_="all").to(device)
     load_module_state(policy, payload["policy"], source=str(path))
     policy.eval()
     return RestoredPolicy(path=path, config=config, env=env, policy=policy, payload=payload)

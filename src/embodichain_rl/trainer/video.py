@@ -8,7 +8,9 @@ video is asked for, never inside a training rollout.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -16,6 +18,16 @@ from PIL import Image
 
 from embodichain_rl.envs.base import EmbodiedEnv
 from embodichain_rl.policies import Policy
+
+
+def render_overrides(env_cfg: Mapping[str, Any]) -> dict[str, Any]:
+    """Keys to set on ``env_cfg`` before building an env that must render: a Gymnasium env
+    (a config with ``env_kwargs``) is made with ``render_mode="rgb_array"`` unless its
+    config names a render mode; other envs render as they are (``{}``)."""
+    kwargs = env_cfg.get("env_kwargs")
+    if isinstance(kwargs, Mapping) and "render_mode" not in kwargs:
+        return {"env_kwargs.render_mode": "rgb_array"}
+    return {}
 
 
 @torch.no_grad()
@@ -26,6 +38,8 @@ def record_episodes(
     played one after the other; each frame is ``uint8 [H, W, 3]``.
 
     With the evaluator's seed these are the same episodes :class:`Evaluator` scores.
+    Frames come from ``env.render(i)`` (the :class:`EmbodiedEnv` contract); a Gymnasium env
+    must be made with ``render_mode="rgb_array"`` (:func:`render_overrides`).
     """
     if env.max_episode_steps is None:
         raise ValueError("recording needs an env with a time limit (max_episode_steps)")

@@ -54,21 +54,76 @@ def _object_pairs(pairs: list[tuple[str, Any]]) -> JsonObject:
     return obj
 
 
+MAX_BYTES = 8 * 1024 * 1024
+"""Largest legacy file read (8 MiB); EmbodiChain's train and gym configs are a few KiB."""
+MAX_DEPTH = 64
+"""Deepest nesting of objects and arrays accepted; real configs nest about 5 levels."""
+
+
 def read_json(path: Path, problems: Problems, *, where: str, missing_hint: str) -> Any:
-    """Parse ``path`` (objects as ``JsonObject``); ``None`` after recording why it failed."""
+    """Parse ``path`` (objects as ``JsonObject``); ``None`` after recording why it failed.
+
+    A file larger than :data:`MAX_BYTES` or nested deeper than :data:`MAX_DEPTH` is one
+    problem, found without reading past the limit or recursing into the nesting."""
     if not path.is_file():
-        problems.add(path, where, f"file not found; {missing_hint}")
+        what = "not a regular file" if path.exists() else "file not found"
+        problems.add(path, where, f"{what}; {missing_hint}" if missing_hint else what)
         return None
     try:
-        with path.open(encoding="utf-8") as stream:
-            return json.load(stream, object_pairs_hook=_object_pairs)
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            problems.add(path, where, _too_large(path))
+            return None
+        data = json.loads(raw.decode("utf-8"), object_pairs_hook=_object_pairs)
     except json.JSONDecodeError as error:
         problems.add(
             path, where, f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
         )
+    except RecursionError:
+        problems.add(path, where, _too_deep())
     except (OSError, UnicodeDecodeError) as error:
         problems.add(path, where, f"cannot read the file: {error}")
+    else:
+        if nesting_depth(data) > MAX_DEPTH:
+            problems.add(path, where, _too_deep())
+            return None
+        return data
     return None
+
+
+def _too_large(path: Path) -> str:
+    size = path.stat().st_size
+    shown = f"{size / 2**20:.1f} MiB" if size > MAX_BYTES else f"more than {MAX_BYTES} bytes"
+    return (
+        f"file too large ({shown}); a legacy config is at most {MAX_BYTES // 2**20} MiB "
+        "(EmbodiChain's are a few KiB): is this the right file?"
+    )
+
+
+def _too_deep() -> str:
+    return (
+        f"objects and arrays nested deeper than {MAX_DEPTH} levels; a legacy config nests "
+        "about 5: is this the right file?"
+    )
+
+
+def nesting_depth(value: Any) -> int:
+    """How deeply objects and arrays nest in a parsed JSON value (a scalar is 0), counted
+    without recursion and stopping one level past :data:`MAX_DEPTH`."""
+    depth = 0
+    level = [value]
+    while depth <= MAX_DEPTH:
+        containers = [item for item in level if isinstance(item, dict | list)]
+        if not containers:
+            break
+        depth += 1
+        level = [
+            child
+            for item in containers
+            for child in (item.values() if isinstance(item, dict) else item)
+        ]
+    return depth
 
 
 def plain(value: Any) -> Any:

@@ -28,6 +28,7 @@ from embodichain_rl.config.legacy.reader import (
     read_json,
     type_problem,
 )
+from embodichain_rl.config.aliases import moved_runtime_types
 from embodichain_rl.config.runtime import RuntimeConfig
 from embodichain_rl.config.schema import GROUP_SCHEMAS
 from embodichain_rl.policies.actor_critic import NETWORK_TYPES
@@ -128,6 +129,7 @@ class _Translator:
         if obj is None:
             return None
         hints = _fields(RuntimeConfig)
+        moved = moved_runtime_types()
         extra = table.TRAINER_ONLY if where == "trainer" else ()
         gym_config: Item | None = None
         for key, item in obj.items():
@@ -140,8 +142,12 @@ class _Translator:
                 self._set(self.source, at, "runtime.cuda", True, bool)
             elif key in hints:
                 self._set(self.source, at, f"runtime.{key}", item, hints[key])
+            elif key in moved:
+                target, hint = moved[key]
+                self._set(self.source, at, target, item, hint)
             else:
-                self._unknown(self.source, at, key, [*hints, *extra, *table.IGNORED_RUNTIME])
+                valid = [*hints, *moved, *extra, *table.IGNORED_RUNTIME]
+                self._unknown(self.source, at, key, valid)
         modules = self.result.values.get("runtime.imports", [])
         for index, why in import_modules(modules):
             self.problems.add(self.source, join(join(where, "imports"), index), why)
@@ -260,6 +266,9 @@ class _Translator:
                 self._set(self.source, at, f"{group}.{key}", item, hints[key])
             else:
                 self._unknown(self.source, at, key, [k for k in hints if k not in networks])
+        if "batch_size" in (cfg or {}) and "num_minibatches" in hints:
+            # A legacy batch_size is the minibatch size: it replaces num_minibatches.
+            self.result.values.setdefault(f"{group}.num_minibatches", None)
         for role in networks:
             if role in obj and dataclasses.is_dataclass(hints.get(role)):
                 self._network(obj[role], join(group, role), f"{group}.{role}", hints[role])

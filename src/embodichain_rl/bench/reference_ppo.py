@@ -8,7 +8,8 @@ reads per minibatch for the logged clip fraction, and a boolean-mask bootstrap o
 time-limited episodes from ``info["final_obs"]``. Nothing from the framework is used except
 the environment (built through ``make_env``).
 
-Run it on its own:  python benchmarks/reference_ppo.py --num-envs 2048 --iterations 20
+It ships inside the package so that ``embodichain-bench train`` works from a wheel.
+Run it on its own:  python -m embodichain_rl.bench.reference_ppo --num-envs 2048 --iterations 20
 """
 
 from __future__ import annotations

@@ -1,0 +1,35 @@
+"""What a policy must know about an env's spaces, as plain constructor keywords."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+
+
+def action_nvec(space: gym.Space[Any]) -> list[int] | None:
+    """Choices per action component of a single-env action space: ``[n]`` for
+    ``Discrete(n)``, the flattened ``nvec`` for ``MultiDiscrete``, ``None`` for ``Box``;
+    any other space raises ``ValueError`` naming it."""
+    if isinstance(space, gym.spaces.Box):
+        return None
+    if isinstance(space, gym.spaces.Discrete):
+        return [int(space.n)]
+    if isinstance(space, gym.spaces.MultiDiscrete):
+        return [int(n) for n in np.asarray(space.nvec).reshape(-1)]
+    raise ValueError(f"policies support Box, Discrete or MultiDiscrete action spaces, got {space}")
+
+
+def policy_space_kwargs(env: Any) -> dict[str, Any]:
+    """``obs_dim``, ``action_dim`` and ``action_nvec`` of ``env`` (an ``EmbodiedEnv``), the
+    keywords the composition root passes when it instantiates a policy config:
+    ``instantiate(cfg.policy, **policy_space_kwargs(env), _convert_="all")``.
+    ``action_nvec`` is ``None`` for continuous actions (plain values, so they merge into a
+    Hydra config)."""
+    nvec = action_nvec(env.single_action_space)
+    return {
+        "obs_dim": int(env.obs_dim),
+        "action_dim": int(env.action_dim) if nvec is None else len(nvec),
+        "action_nvec": nvec,
+    }
