@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from embodichain_rl.config import validate_config
+from embodichain_rl.config import ConfigError, validate_config
 from embodichain_rl.trainer.run import run
 
 
@@ -23,6 +23,6 @@ def test_preset_is_a_valid_cuda_graph_run_with_whole_minibatches(compose_train) 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the refusal without a GPU")
 def test_preset_without_a_gpu_stops_before_writing_anything(compose_train, tmp_path: Path) -> None:
     cfg = compose_train("+experiment=push_cube_gpu")
-    with pytest.raises(RuntimeError, match=r"runtime\.device='cuda'.*no GPU"):
+    with pytest.raises(ConfigError, match=r"runtime\.device=.cuda.*no GPU"):
         run(cfg, tmp_path / "run")
     assert not (tmp_path / "run").exists()

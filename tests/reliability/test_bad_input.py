@@ -95,17 +95,12 @@ CASES: dict[str, Case] = {
     ),
     "not-one-of": Case(_train("logging.wandb_mode=cloud"), ["logging.wandb_mode", "offline"]),
     "empty-actor": Case(
-        # +debug=smoke: while the check is pending, the accepted run is 1 tiny iteration.
-        _train("policy.actor.hidden_sizes=[]", "+debug=smoke"),
-        ["policy.actor.hidden_sizes"],
-        pending="helper A (policies/actor_critic_config.py): an empty actor is accepted "
-        "as a linear map and trains",
+        _train("policy.actor.hidden_sizes=[]"),
+        ["policy.actor", "hidden_sizes must list at least one layer"],
     ),
     "clip-obs-zero": Case(
-        _train("policy.clip_obs=0", "+debug=smoke"),
+        _train("policy.clip_obs=0"),
         ["policy.clip_obs"],
-        pending="helper A (config/schema.py's ActorCriticConfig has no range check, "
-        "policies/actor_critic_config.py's has): exit 1 at build, run dir written",
     ),
     "batch-larger-than-rollout": Case(
         _train("algorithm.batch_size=1000000", "algorithm.num_minibatches=null"),
@@ -171,13 +166,11 @@ CASES: dict[str, Case] = {
     "convert-missing-file": Case(
         ["embodichain-convert", "/nonexistent.json", "-o", "out.yaml"],
         ["/nonexistent.json", "file not found"],
-        pending="helper C (cli/convert.py): the error is a header line plus one '  - ' line",
     ),
     "convert-unknown-key": Case(
         ["embodichain-convert", "bad.json", "-o", "out.yaml"],
         ["bad.json", "runtime.iteration"],
         setup=_write("bad.json", json.dumps({"runtime": {"iteration": 3}})),
-        pending="helper C (cli/convert.py): the error is a header line plus one '  - ' line",
     ),
 }
 

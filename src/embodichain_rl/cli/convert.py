@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from embodichain_rl.cli.json_entry import describe_legacy_error
 from embodichain_rl.config.legacy import LegacyConfigError, experiment_yaml, translate_json
 from hydra_plugins.embodichain_rl_searchpath.cwd_conf import package_conf_dir, user_conf_dir
 
@@ -44,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         text = experiment_yaml(translate_json(args.config))
     except LegacyConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {describe_legacy_error(error)}", file=sys.stderr)
         sys.exit(EXIT_BAD_CONFIG)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")

@@ -55,8 +55,12 @@ def expand_json_flag(args: list[str], flag: str = "--json") -> list[str]:
         if path is not None:
             rest = insert_overrides(rest, json_overrides(path))
     except (LegacyConfigError, UsageError) as error:
-        problems = getattr(error, "problems", [])
-        one = f"cannot use legacy JSON config {problems[0]}" if len(problems) == 1 else None
-        print(f"error: {one or error}", file=sys.stderr)
+        print(f"error: {describe_legacy_error(error)}", file=sys.stderr)
         sys.exit(EXIT_BAD_CONFIG)
     return rest
+
+
+def describe_legacy_error(error: Exception) -> str:
+    """The error's message, on one line when the file has a single problem."""
+    problems = getattr(error, "problems", [])
+    return f"cannot use legacy JSON config {problems[0]}" if len(problems) == 1 else str(error)

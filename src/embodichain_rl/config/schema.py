@@ -18,7 +18,7 @@ from embodichain_rl.config.checks import at_least, one_of, raise_problems
 from embodichain_rl.config.runtime import RuntimeConfig
 from embodichain_rl.config.sections import CheckpointConfig, EvalConfig, LoggingConfig
 from embodichain_rl.envs.push_cube.config import PushCubeConfig
-from embodichain_rl.policies.actor_critic import NetworkConfig
+from embodichain_rl.policies.actor_critic_config import ActorCriticConfig
 
 
 @dataclass
@@ -63,22 +63,11 @@ class GymEnvConfig:
 
 
 @dataclass
-class ActorCriticConfig:
-    """``policy=actor_critic``: Gaussian MLP actor and MLP critic."""
+class ActorCriticSchema(ActorCriticConfig):
+    """``policy=actor_critic``: Gaussian (Box) or categorical (discrete) MLP actor and MLP
+    critic; every option and default lives in ``ActorCriticConfig``."""
 
     _target_: str = "embodichain_rl.policies.ActorCritic"
-    actor: NetworkConfig = field(default_factory=NetworkConfig)
-    """Actor network (type, hidden_sizes, activation)."""
-    critic: NetworkConfig = field(default_factory=NetworkConfig)
-    """Critic network (type, hidden_sizes, activation)."""
-    init_log_std: float = 0.0
-    """Initial log standard deviation of every action dimension."""
-    normalize_obs: bool = False
-    """Normalise observations with running mean/variance statistics saved with the policy."""
-    clip_obs: float = 10.0
-    """Clip normalised observations to ±clip_obs (> 0)."""
-    obs_norm_eps: float = 1e-8
-    """Variance floor of the observation normaliser (> 0)."""
 
 
 @dataclass
@@ -109,7 +98,7 @@ class TrainConfig:
 
 GROUP_SCHEMAS: dict[str, dict[str, type]] = {
     "env": {"push_cube": PushCubeEnvConfig, "gym": GymEnvConfig},
-    "policy": {"actor_critic": ActorCriticConfig},
+    "policy": {"actor_critic": ActorCriticSchema},
     "algorithm": {"ppo": PPOAlgorithmConfig},
 }
 """Schema of every group option, by group and option name."""

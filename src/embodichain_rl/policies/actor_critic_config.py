@@ -23,7 +23,8 @@ class NetworkConfig:
     type: str = "mlp"
     """Architecture; only ``"mlp"`` today."""
     hidden_sizes: list[int] = field(default_factory=lambda: [128, 128])
-    """Width of each hidden layer, input to output (empty: a linear map)."""
+    """Width of each hidden layer, input to output (at least one layer: an empty list is
+    refused as the near-certain typo it is)."""
     activation: str = "elu"
     """Hidden activation name (see ``embodichain_rl.policies.mlp.ACTIVATIONS``)."""
 
@@ -38,6 +39,8 @@ class NetworkConfig:
             problems.append(
                 f"unknown activation {self.activation!r}; valid names: {sorted(ACTIVATIONS)}"
             )
+        if not self.hidden_sizes:
+            problems.append("hidden_sizes must list at least one layer width, e.g. [128, 128]")
         if any(size < 1 for size in self.hidden_sizes):
             problems.append(f"hidden_sizes must be positive integers, got {self.hidden_sizes}")
         if problems:

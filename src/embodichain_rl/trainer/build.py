@@ -7,12 +7,13 @@ from typing import Any
 
 import torch
 from hydra.utils import instantiate
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from embodichain_rl.algorithms import BaseAlgorithm
 from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContext
 from embodichain_rl.envs.base import EmbodiedEnv
 from embodichain_rl.policies import Policy, policy_space_kwargs
+from embodichain_rl.trainer.video import render_overrides
 
 
 @dataclass
@@ -46,6 +47,17 @@ def build_policy(policy_cfg: DictConfig | dict[str, Any], spec: dict[str, Any]) 
     return instantiate(policy_cfg, **spec, _convert_="all")
 
 
+def eval_env_config(cfg: DictConfig) -> DictConfig:
+    """The eval env's config: the training env's, made to render when videos are asked for
+    (a Gymnasium env then gets ``render_mode="rgb_array"``)."""
+    if not cfg.eval.video_freq:
+        return cfg.env
+    env_cfg = cfg.env.copy()
+    for key, value in render_overrides(env_cfg).items():
+        OmegaConf.update(env_cfg, key, value, force_add=True)
+    return env_cfg
+
+
 def build_components(
     cfg: DictConfig, device: torch.device, distributed: DistributedContext = SINGLE_PROCESS
 ) -> Components:
@@ -56,7 +68,7 @@ def build_components(
     start from rank 0's policy; an algorithm that cannot synchronise fails here, loudly).
     ``runtime.compile`` selects the algorithm's eager or compiled hot path."""
     env = build_env(cfg.env, device=device)
-    eval_env = build_env(cfg.env, device=device, num_envs=cfg.eval.num_envs)
+    eval_env = build_env(eval_env_config(cfg), device=device, num_envs=cfg.eval.num_envs)
     spec = policy_spec_of(env)
     policy = build_policy(cfg.policy, spec).to(device)
     run_defaults = {"total_updates": cfg.runtime.iterations, "seed": cfg.runtime.seed}

@@ -95,7 +95,7 @@ def overlay_overrides(
     assert isinstance(merged, DictConfig)
     for override in rewrite_moved_keys(overrides):
         key = _override_key(override)
-        if key == "hydra" or key.startswith("hydra."):
+        if key == "hydra" or key.startswith(("hydra.", "hydra/")):
             continue
         if "." not in key:
             raise ConfigError(

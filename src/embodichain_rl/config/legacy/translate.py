@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from embodichain_rl.config.aliases import moved_runtime_types
 from embodichain_rl.config.legacy import mapping as table
 from embodichain_rl.config.legacy.names import (
     Choice,
@@ -28,7 +29,6 @@ from embodichain_rl.config.legacy.reader import (
     read_json,
     type_problem,
 )
-from embodichain_rl.config.aliases import moved_runtime_types
 from embodichain_rl.config.runtime import RuntimeConfig
 from embodichain_rl.config.schema import GROUP_SCHEMAS
 from embodichain_rl.policies.actor_critic import NETWORK_TYPES
