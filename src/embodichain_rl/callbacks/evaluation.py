@@ -86,10 +86,12 @@ class EvalCallback(Callback):
         """A resumed run keeps its best-so-far: the earlier run's ``best.pt`` is copied in."""
         best = self.best_checkpoint
         target = trainer.checkpoint_dir / "best.pt"
-        if trainer.is_main and best is not None and best.is_file() and best != target:
+        if not trainer.is_main or best is None or not best.is_file():
+            return
+        if best.resolve() != target.resolve():  # the same file may be spelled two ways
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(best, target)
-            self.best_checkpoint = target
+        self.best_checkpoint = target
 
     def on_iteration_end(self, trainer: Trainer, metrics: dict[str, float]) -> None:
         if trainer.is_main and self.freq and trainer.iteration % self.freq == 0:
