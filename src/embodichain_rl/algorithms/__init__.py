@@ -1,10 +1,18 @@
-"""Learning algorithms: the ``BaseAlgorithm`` interface, PPO, GAE and the registry."""
+"""Learning algorithms: the ``BaseAlgorithm`` interface, PPO, GAE, the off-policy base
+with SAC and TD3, and the registry."""
 
 from __future__ import annotations
 
 from embodichain_rl.algorithms.base import BaseAlgorithm, StepCallback
 from embodichain_rl.algorithms.gae import compute_gae
 from embodichain_rl.algorithms.losses import PPOLoss, ppo_loss
+from embodichain_rl.algorithms.off_policy import (
+    SAC,
+    TD3,
+    OffPolicyAlgorithm,
+    SACConfig,
+    TD3Config,
+)
 from embodichain_rl.algorithms.ppo import PPO, PPOConfig
 from embodichain_rl.algorithms.registry import (
     AlgoRegistryError,
@@ -15,11 +23,16 @@ from embodichain_rl.algorithms.registry import (
 
 __all__ = [
     "PPO",
+    "SAC",
+    "TD3",
     "AlgoRegistryError",
     "BaseAlgorithm",
+    "OffPolicyAlgorithm",
     "PPOConfig",
     "PPOLoss",
+    "SACConfig",
     "StepCallback",
+    "TD3Config",
     "compute_gae",
     "get_algo_class",
     "ppo_loss",

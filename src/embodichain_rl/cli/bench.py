@@ -5,6 +5,8 @@
   (:mod:`embodichain_rl.cli.bench_train`).
 - ``profile``: one training iteration under ``torch.profiler``, phase by phase
   (:mod:`embodichain_rl.cli.bench_profile`).
+- ``algorithms``: env steps and wall time to an eval success rate, and update throughput, of
+  several presets side by side (SAC, TD3, PPO; :mod:`embodichain_rl.cli.bench_algorithms`).
 - ``scripted``: success rates of the scripted controller and of a uniform random policy over
   seeded episodes (first episode of every env in one batch).
 
@@ -23,6 +25,7 @@ from collections.abc import Callable, Sequence
 import torch
 
 from embodichain_rl.cli.app_args import EXIT_BAD_INPUT, UsageError, parse_device
+from embodichain_rl.cli.bench_algorithms import add_algorithms
 from embodichain_rl.cli.bench_profile import add_profile
 from embodichain_rl.cli.bench_train import add_train
 from embodichain_rl.envs.push_cube import PushCubeEnv, scripted_action
@@ -158,6 +161,7 @@ SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_scripted,
     add_train,
     add_profile,
+    add_algorithms,
 )
 
 

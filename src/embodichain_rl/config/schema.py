@@ -13,12 +13,18 @@ from typing import Any
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING
 
+from embodichain_rl.algorithms.off_policy.sac_config import SACConfig
+from embodichain_rl.algorithms.off_policy.td3_config import TD3Config
 from embodichain_rl.algorithms.ppo import PPOConfig
 from embodichain_rl.config.checks import at_least, one_of, raise_problems
 from embodichain_rl.config.runtime import RuntimeConfig
 from embodichain_rl.config.sections import CheckpointConfig, EvalConfig, LoggingConfig
 from embodichain_rl.envs.push_cube.config import PushCubeConfig
 from embodichain_rl.policies.actor_critic_config import ActorCriticConfig
+from embodichain_rl.policies.deterministic_actor_critic_config import (
+    DeterministicActorCriticConfig,
+)
+from embodichain_rl.policies.squashed_gaussian_config import SquashedGaussianActorCriticConfig
 
 
 @dataclass
@@ -78,6 +84,37 @@ class PPOAlgorithmConfig(PPOConfig):
 
 
 @dataclass
+class SACActorCriticSchema(SquashedGaussianActorCriticConfig):
+    """``policy=sac_actor_critic``: tanh-squashed Gaussian actor and twin Q critics (SAC);
+    every option and default lives in ``SquashedGaussianActorCriticConfig``."""
+
+    _target_: str = "embodichain_rl.policies.squashed_gaussian.SquashedGaussianActorCritic"
+
+
+@dataclass
+class SACAlgorithmConfig(SACConfig):
+    """``algorithm=sac``: soft actor-critic with a replay buffer (FastSAC knobs)."""
+
+    _target_: str = "embodichain_rl.algorithms.off_policy.sac.SAC"
+
+
+@dataclass
+class TD3ActorCriticSchema(DeterministicActorCriticConfig):
+    """``policy=td3_actor_critic``: deterministic tanh actor and twin Q critics (TD3);
+    every option and default lives in ``DeterministicActorCriticConfig``."""
+
+    _target_: str = "embodichain_rl.policies.deterministic_actor_critic.DeterministicActorCritic"
+
+
+@dataclass
+class TD3AlgorithmConfig(TD3Config):
+    """``algorithm=td3``: TD3 with a replay buffer (FastTD3 knobs); every default lives in
+    ``TD3Config``."""
+
+    _target_: str = "embodichain_rl.algorithms.off_policy.td3.TD3"
+
+
+@dataclass
 class TrainConfig:
     """The whole training config: the run's sections plus one option of each group."""
 
@@ -98,8 +135,16 @@ class TrainConfig:
 
 GROUP_SCHEMAS: dict[str, dict[str, type]] = {
     "env": {"push_cube": PushCubeEnvConfig, "gym": GymEnvConfig},
-    "policy": {"actor_critic": ActorCriticSchema},
-    "algorithm": {"ppo": PPOAlgorithmConfig},
+    "policy": {
+        "actor_critic": ActorCriticSchema,
+        "sac_actor_critic": SACActorCriticSchema,
+        "td3_actor_critic": TD3ActorCriticSchema,
+    },
+    "algorithm": {
+        "ppo": PPOAlgorithmConfig,
+        "sac": SACAlgorithmConfig,
+        "td3": TD3AlgorithmConfig,
+    },
 }
 """Schema of every group option, by group and option name."""
 

@@ -1,11 +1,12 @@
 """Policies: the ``Policy`` interface, ``ActorCritic`` (Gaussian or categorical head), its
-config, the MLP builder, the env-space keywords and the registry."""
+config, the SAC and TD3 actor-critics, the MLP builder, the env-space keywords and the registry."""
 
 from __future__ import annotations
 
 from embodichain_rl.policies.actor_critic import ActorCritic
 from embodichain_rl.policies.actor_critic_config import ActorCriticConfig, NetworkConfig
 from embodichain_rl.policies.base import Policy
+from embodichain_rl.policies.deterministic_actor_critic import DeterministicActorCritic
 from embodichain_rl.policies.distributions import MultiCategorical
 from embodichain_rl.policies.mlp import ACTIVATIONS, build_mlp, get_activation
 from embodichain_rl.policies.normalizer import RunningNormalizer
@@ -16,16 +17,19 @@ from embodichain_rl.policies.registry import (
     registered_policies,
 )
 from embodichain_rl.policies.spaces import policy_space_kwargs
+from embodichain_rl.policies.squashed_gaussian import SquashedGaussianActorCritic
 
 __all__ = [
     "ACTIVATIONS",
     "ActorCritic",
     "ActorCriticConfig",
+    "DeterministicActorCritic",
     "MultiCategorical",
     "NetworkConfig",
     "Policy",
     "PolicyRegistryError",
     "RunningNormalizer",
+    "SquashedGaussianActorCritic",
     "build_mlp",
     "get_activation",
     "get_policy_class",

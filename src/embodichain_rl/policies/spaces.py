@@ -33,3 +33,26 @@ def policy_space_kwargs(env: Any) -> dict[str, Any]:
         "action_dim": int(env.action_dim) if nvec is None else len(nvec),
         "action_nvec": nvec,
     }
+
+
+ACTION_BOUND_KEYS = ("action_low", "action_high")
+"""The spec keys a policy with ``accepts_action_bounds = True`` is built with."""
+
+
+def action_bounds_kwargs(env: Any) -> dict[str, list[float] | None]:
+    """``action_low`` / ``action_high`` of ``env``'s single ``Box`` action space, flattened
+    to plain float lists (``None`` for a discrete space; an infinite bound stays ``inf`` so
+    the policy can refuse it with its own message)."""
+    space = env.single_action_space
+    if not isinstance(space, gym.spaces.Box):
+        return {"action_low": None, "action_high": None}
+    return {
+        "action_low": [float(v) for v in np.asarray(space.low, dtype=np.float64).reshape(-1)],
+        "action_high": [float(v) for v in np.asarray(space.high, dtype=np.float64).reshape(-1)],
+    }
+
+
+def accepts_action_bounds(policy_class: type) -> bool:
+    """Whether ``policy_class`` is built with ``action_low`` / ``action_high`` (it says so
+    with a class attribute ``accepts_action_bounds = True``)."""
+    return bool(getattr(policy_class, "accepts_action_bounds", False))

@@ -6,13 +6,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import torch
-from hydra.utils import instantiate
+from hydra.utils import get_class, instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from embodichain_rl.algorithms import BaseAlgorithm
 from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContext
 from embodichain_rl.envs.base import EmbodiedEnv
 from embodichain_rl.policies import Policy, policy_space_kwargs
+from embodichain_rl.policies.spaces import (
+    ACTION_BOUND_KEYS,
+    accepts_action_bounds,
+    action_bounds_kwargs,
+)
 from embodichain_rl.trainer.video import render_overrides
 
 
@@ -37,13 +42,31 @@ def build_env(env_cfg: DictConfig, *, device: torch.device, num_envs: int | None
     return instantiate(env_cfg, _convert_="all", **overrides)
 
 
-def policy_spec_of(env: EmbodiedEnv) -> dict[str, Any]:
-    """The env facts a policy is built from: observation and action sizes."""
-    return policy_space_kwargs(env)
+def policy_class_of(policy_cfg: DictConfig | dict[str, Any]) -> type | None:
+    """The class a policy config's ``_target_`` names (``None`` without a ``_target_``)."""
+    target = policy_cfg.get("_target_")
+    return None if target is None else get_class(str(target))
+
+
+def policy_spec_of(
+    env: EmbodiedEnv, policy_cfg: DictConfig | dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The env facts a policy is built from: observation and action sizes, plus the
+    action bounds (``action_low`` / ``action_high``) when the policy config's class has
+    ``accepts_action_bounds = True``."""
+    spec = policy_space_kwargs(env)
+    policy_class = None if policy_cfg is None else policy_class_of(policy_cfg)
+    if policy_class is not None and accepts_action_bounds(policy_class):
+        spec.update(action_bounds_kwargs(env))
+    return spec
 
 
 def build_policy(policy_cfg: DictConfig | dict[str, Any], spec: dict[str, Any]) -> Policy:
-    """Instantiate a policy config with the env facts of ``spec``."""
+    """Instantiate a policy config with the env facts of ``spec`` (bounds in ``spec`` are
+    passed only to a policy class that accepts them)."""
+    policy_class = policy_class_of(policy_cfg)
+    if policy_class is None or not accepts_action_bounds(policy_class):
+        spec = {k: v for k, v in spec.items() if k not in ACTION_BOUND_KEYS}
     return instantiate(policy_cfg, **spec, _convert_="all")
 
 
@@ -69,7 +92,7 @@ def build_components(
     ``runtime.compile`` selects the algorithm's eager or compiled hot path."""
     env = build_env(cfg.env, device=device)
     eval_env = build_env(eval_env_config(cfg), device=device, num_envs=cfg.eval.num_envs)
-    spec = policy_spec_of(env)
+    spec = policy_spec_of(env, cfg.policy)
     policy = build_policy(cfg.policy, spec).to(device)
     run_defaults = {"total_updates": cfg.runtime.iterations, "seed": cfg.runtime.seed}
     extra: dict[str, Any] = {

@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from embodichain_rl.envs.base import EmbodiedEnv
-from embodichain_rl.policies import Policy, policy_space_kwargs
-from embodichain_rl.trainer.build import build_env
+from embodichain_rl.policies import Policy
+from embodichain_rl.trainer.build import build_env, build_policy, policy_spec_of
 from embodichain_rl.trainer.checkpoint import (
     CheckpointError,
     load_checkpoint,
@@ -52,7 +51,7 @@ def restore_policy(
         OmegaConf.update(config, key, value, force_add=True)
     import_user_modules(list(config.get("runtime", {}).get("imports", [])))
     env = build_env(config.env, device=device, num_envs=num_envs)
-    policy = instantiate(config.policy, **policy_space_kwargs(env), _convert_="all").to(device)
+    policy = build_policy(config.policy, policy_spec_of(env, config.policy)).to(device)
     load_module_state(policy, payload["policy"], source=str(path))
     policy.eval()
     return RestoredPolicy(path=path, config=config, env=env, policy=policy, payload=payload)

@@ -1,0 +1,239 @@
+"""``OffPolicyAlgorithm``: replay-buffer collection and the update schedule SAC and TD3 share."""
+
+from __future__ import annotations
+
+import logging
+from abc import abstractmethod
+from typing import Any
+
+import torch
+from torch import nn
+
+from embodichain_rl.algorithms.base import BaseAlgorithm, StepCallback
+from embodichain_rl.algorithms.off_policy.config import OffPolicyConfig
+from embodichain_rl.buffer.replay_buffer import ReplayBatch, ReplayBuffer
+from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContext
+from embodichain_rl.distributed.ops import average_gradients_, global_moments
+from embodichain_rl.distributed.policy_sync import share_policy
+from embodichain_rl.envs.base import EmbodiedEnv
+from embodichain_rl.policies.base import Policy
+from embodichain_rl.policies.normalizer import batch_moments
+
+__all__ = ["OffPolicyAlgorithm", "ReplayBatch", "ReplayBuffer"]
+
+log = logging.getLogger(__name__)
+
+
+class OffPolicyAlgorithm(BaseAlgorithm):
+    """Collect into a replay ring, then take ``updates_per_step`` gradient steps per
+    vectorised env step (``updates_per_step * num_steps`` per ``update``).
+
+    Collection: until ``learning_starts`` transitions have been collected (on this rank)
+    actions are uniform in ``[policy.action_low, policy.action_high]``; afterwards they
+    come from ``_exploration_action``. Every transition is stored with the true next
+    observation (``info["final_obs"]``) and ``terminated``/``truncated`` apart; after every
+    env step ``_after_env_step`` runs. At the end of a rollout the policy's observation
+    normaliser (if any) folds in the rollout's observations (every rank's).
+
+    Update: nothing but ``buffer_fill`` until the buffer holds ``learning_starts``
+    transitions; then ``_train_step(batch, i)`` per gradient step, its scalar device
+    metrics averaged. Subclasses implement ``_exploration_action``, ``_train_step`` and
+    ``_extra_state``/``_load_extra_state`` (targets, optimisers); ``_optimize`` takes one
+    optimiser step with the gradient averaged over data-parallel ranks and clipped.
+    Nothing here reads a device value on the host.
+    """
+
+    config: OffPolicyConfig
+    buffer: ReplayBuffer | None  # type: ignore[assignment]
+
+    def __init__(
+        self,
+        *,
+        policy: Policy,
+        device: torch.device | str,
+        config: OffPolicyConfig,
+        distributed: DistributedContext = SINGLE_PROCESS,
+    ) -> None:
+        self.config = config
+        """Every hyperparameter of this learner."""
+        self.device = torch.device(device)
+        self.distributed = distributed
+        """The data-parallel job this learner belongs to (no-op in a single process)."""
+        self.policy = policy.to(self.device)
+        share_policy(self.policy, distributed)
+        self.buffer = None
+        self.generator = torch.Generator(device=self.device)
+        """Device RNG of warm-up actions, exploration noise and replay sampling."""
+        self.generator.manual_seed(0 if config.seed is None else config.seed)
+        self.num_steps = 0
+        """Env steps per ``collect_rollout`` (set by ``initialize_buffer``)."""
+        self.env_steps = 0
+        """Transitions collected on this rank so far (host counter)."""
+        self.gradient_steps = 0
+        """Gradient steps taken so far (host counter)."""
+
+    # ------------------------------------------------------------------ buffer
+
+    def initialize_buffer(
+        self, num_steps: int, num_envs: int, obs_dim: int, action_dim: int
+    ) -> None:
+        """Allocate the replay ring (``buffer_size`` transitions over ``num_envs`` envs);
+        ``num_steps`` env steps make one rollout."""
+        cfg = self.config
+        problems = cfg.rollout_problems(num_steps, num_envs)
+        if problems:
+            raise ValueError(f"invalid {cfg.algorithm_name()} config: {problems[0]}")
+        self.num_steps = int(num_steps)
+        self.buffer = ReplayBuffer(
+            capacity=cfg.buffer_size,
+            num_envs=num_envs,
+            obs_dim=obs_dim,
+            action_dim=action_dim,
+            device=self.device,
+            gamma=cfg.gamma,
+            n_step=cfg.n_step,
+        )
+
+    def _require_replay(self) -> ReplayBuffer:
+        if self.buffer is None:
+            raise RuntimeError(
+                f"{type(self).__name__}: call initialize_buffer(num_steps, num_envs, "
+                "obs_dim, action_dim) before collecting or updating"
+            )
+        return self.buffer
+
+    @property
+    def learning(self) -> bool:
+        """Whether the buffer holds enough transitions (``learning_starts``) to learn."""
+        return self.buffer is not None and len(self.buffer) >= max(self.config.learning_starts, 1)
+
+    # ------------------------------------------------------------------ collection
+
+    @torch.no_grad()
+    def collect_rollout(
+        self, env: EmbodiedEnv, obs: torch.Tensor, on_step: StepCallback | None = None
+    ) -> torch.Tensor:
+        buffer = self._require_replay()
+        if env.num_envs != buffer.num_envs:
+            raise ValueError(f"env has {env.num_envs} envs, buffer expects {buffer.num_envs}")
+        seen = []
+        for _ in range(self.num_steps):
+            if self.env_steps < self.config.learning_starts:
+                action = self._random_action(obs.shape[0])
+            else:
+                action = self._exploration_action(obs)
+            next_obs, reward, terminated, truncated, info = env.step(action)
+            if "final_obs" not in info:
+                raise KeyError(f"{type(env).__name__}.step must put 'final_obs' in info")
+            buffer.add(obs, action, reward, info["final_obs"], terminated, truncated)
+            if on_step is not None:
+                on_step(reward, terminated, truncated, info)
+            self._after_env_step(terminated, truncated)
+            seen.append(obs)
+            self.env_steps += env.num_envs
+            obs = next_obs
+        self._update_observation_statistics(torch.stack(seen))
+        return obs
+
+    def _random_action(self, num_envs: int) -> torch.Tensor:
+        """Uniform actions ``[num_envs, A]`` in the policy's action bounds."""
+        low = self.policy.action_low
+        high = self.policy.action_high
+        u = torch.rand((num_envs, low.shape[0]), generator=self.generator, device=self.device)
+        return low + (high - low) * u
+
+    @abstractmethod
+    def _exploration_action(self, obs: torch.Tensor) -> torch.Tensor:
+        """The action ``[N, A]`` to take from raw ``obs`` once learning has started."""
+
+    def _after_env_step(self, terminated: torch.Tensor, truncated: torch.Tensor) -> None:
+        """Called after every env step of collection (also during the random warm-up)."""
+
+    def _update_observation_statistics(self, obs: torch.Tensor) -> None:
+        """Fold a rollout's raw observations (every rank's) into the policy's normaliser."""
+        normalizer = self.policy.observation_normalizer()
+        if normalizer is None:
+            return
+        mean, var, count = batch_moments(obs)
+        normalizer.merge(*global_moments(mean, var, count, self.distributed))
+
+    # ------------------------------------------------------------------ update
+
+    def update(self) -> dict[str, torch.Tensor]:
+        buffer = self._require_replay()
+        fill = torch.full((), len(buffer) / buffer.capacity, device=self.device)
+        if not self.learning:
+            return {"buffer_fill": fill}
+        self.policy.train()
+        sums: dict[str, torch.Tensor] = {}
+        count = self.config.updates_per_step * self.num_steps
+        for i in range(count):
+            batch = buffer.sample(self.config.batch_size, generator=self.generator)
+            metrics = self._train_step(batch, i)
+            for name, value in metrics.items():
+                value = value.detach().float().reshape(())
+                sums[name] = sums[name] + value if name in sums else value
+            self.gradient_steps += 1
+        means = {name: total / count for name, total in sums.items()}
+        if means and self.distributed.enabled:
+            names = list(means)
+            stacked = self.distributed.all_reduce_mean_(torch.stack([means[k] for k in names]))
+            means = {k: stacked[j] for j, k in enumerate(names)}
+        means["buffer_fill"] = fill
+        return means
+
+    @abstractmethod
+    def _train_step(self, batch: ReplayBatch, update_index: int) -> dict[str, torch.Tensor]:
+        """One gradient step on ``batch``; scalar metric tensors (on the device)."""
+
+    def _optimize(
+        self, optimizer: torch.optim.Optimizer, loss: torch.Tensor, params: list[nn.Parameter]
+    ) -> None:
+        """Backward ``loss`` into ``params`` only, average their gradients over the ranks,
+        clip their global norm (``max_grad_norm``), take one ``optimizer`` step."""
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward(inputs=params)
+        average_gradients_(params, self.distributed)
+        if self.config.max_grad_norm is not None:
+            torch.nn.utils.clip_grad_norm_(params, self.config.max_grad_norm)
+        optimizer.step()
+
+    # ------------------------------------------------------------------ state
+
+    def state_dict(self) -> dict[str, Any]:
+        state: dict[str, Any] = {
+            "generator": self.generator.get_state(),
+            "env_steps": self.env_steps,
+            "gradient_steps": self.gradient_steps,
+            "extra": self._extra_state(),
+            "replay_buffer": None,
+        }
+        if self.config.save_replay_buffer and self.buffer is not None:
+            state["replay_buffer"] = self.buffer.state_dict()
+        return state
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.generator.set_state(state["generator"].cpu())
+        self.env_steps = int(state["env_steps"])
+        self.gradient_steps = int(state["gradient_steps"])
+        self._load_extra_state(state["extra"])
+        saved = state.get("replay_buffer")
+        buffer = self._require_replay()
+        if saved is not None and self.config.save_replay_buffer:
+            buffer.load_state_dict(saved)
+            log.info("resumed the replay buffer: %d transitions", len(buffer))
+        else:
+            log.warning(
+                "resuming with an EMPTY replay buffer (the checkpoint has none%s): learning "
+                "waits until it holds algorithm.learning_starts=%d transitions again; set "
+                "algorithm.save_replay_buffer=true for an exact resume",
+                "" if saved is None else "; algorithm.save_replay_buffer=false ignores it",
+                self.config.learning_starts,
+            )
+
+    def _extra_state(self) -> dict[str, Any]:
+        """Subclass state to checkpoint (targets, optimisers, counters)."""
+        return {}
+
+    def _load_extra_state(self, state: dict[str, Any]) -> None:
+        """Restore what ``_extra_state`` returned."""

@@ -1,0 +1,169 @@
+"""Soft actor-critic (Haarnoja et al., 2018) with the FastSAC knobs for many parallel envs."""
+
+from __future__ import annotations
+
+import copy
+import math
+from typing import Any
+
+import torch
+from torch import nn
+
+from embodichain_rl.algorithms.off_policy.base import OffPolicyAlgorithm, ReplayBatch
+from embodichain_rl.algorithms.off_policy.sac_config import SACConfig
+from embodichain_rl.algorithms.off_policy.targets import (
+    actor_loss,
+    alpha_loss,
+    critic_loss,
+    polyak_update,
+    soft_q_target,
+)
+from embodichain_rl.algorithms.registry import register_algo
+from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContext
+from embodichain_rl.policies.base import Policy
+from embodichain_rl.policies.kwargs import config_from_kwargs
+from embodichain_rl.policies.squashed_gaussian import SquashedGaussianActorCritic
+
+
+@register_algo("sac")
+class SAC(OffPolicyAlgorithm):
+    """Twin critics regress on ``r + bootstrap * (min_i Q'_i(s', a') - α log π(a'|s'))``
+    with ``a' ~ π(s')``; every ``policy_frequency``-th critic step the actor minimises
+    ``α log π(a|s) - min_i Q_i(s, a)`` (reparameterised) and, with ``autotune_alpha``,
+    ``log α`` follows ``-log α (log π + target_entropy)``. The target critics move ``τ``
+    toward the online ones after every critic step. Log-probabilities are those of the
+    action in ``[-1, 1]``, so ``target_entropy`` (default ``-action_dim``) does not depend
+    on the env's action units. Exploration samples the policy. See ``SACConfig`` for every
+    hyperparameter; the policy must be ``policy=sac_actor_critic``.
+    """
+
+    required_policy = "sac_actor_critic"
+    """The ``policy=`` option this learner needs (checked before a run starts)."""
+
+    config: SACConfig
+    policy: SquashedGaussianActorCritic
+
+    def __init__(
+        self,
+        *,
+        policy: Policy,
+        device: torch.device | str,
+        distributed: DistributedContext = SINGLE_PROCESS,
+        **hyperparameters: Any,
+    ) -> None:
+        """``hyperparameters`` are ``SACConfig`` fields (its defaults fill the rest); an
+        unknown name raises ``TypeError`` listing the valid ones."""
+        if not isinstance(policy, SquashedGaussianActorCritic):
+            raise ValueError(
+                "algorithm=sac needs policy=sac_actor_critic (a tanh-squashed Gaussian actor "
+                f"with twin Q critics), got {type(policy).__name__}"
+            )
+        config = config_from_kwargs(SACConfig, "SAC", hyperparameters)
+        super().__init__(policy=policy, device=device, config=config, distributed=distributed)
+        cfg = self.config
+        self.target_critic = _frozen_copy(self.policy.critic)
+        """Polyak average of the twin critics: scores the next action of the target."""
+        self.target_entropy = (
+            -float(self.policy.action_dim) if cfg.target_entropy is None else cfg.target_entropy
+        )
+        """Entropy (nats, actions in [-1, 1]) that α steers the policy towards."""
+        self.log_alpha = torch.full(
+            (), math.log(cfg.init_alpha), device=self.device, requires_grad=cfg.autotune_alpha
+        )
+        """log of the entropy coefficient α (learned with ``autotune_alpha``)."""
+        self.actor_optimizer = torch.optim.Adam(
+            self.policy.actor.parameters(), lr=cfg.actor_learning_rate
+        )
+        self.critic_optimizer = torch.optim.Adam(
+            self.policy.critic.parameters(), lr=cfg.critic_learning_rate
+        )
+        self.alpha_optimizer = torch.optim.Adam([self.log_alpha], lr=cfg.alpha_learning_rate)
+        self.critic_updates = 0
+        """Critic steps taken so far (every ``policy_frequency``-th also moves the actor)."""
+        zero = torch.zeros((), device=self.device)
+        self._last_actor = {"actor_loss": zero, "alpha_loss": zero, "entropy": zero}
+
+    @property
+    def alpha(self) -> torch.Tensor:
+        """The entropy coefficient α as a device scalar (no gradient)."""
+        return self.log_alpha.detach().exp()
+
+    def _exploration_action(self, obs: torch.Tensor) -> torch.Tensor:
+        """An action sampled from the policy (with this learner's generator)."""
+        policy = self.policy
+        action, _ = policy.sample(policy.normalize(obs), generator=self.generator)
+        return action
+
+    def critic_target(self, batch: ReplayBatch) -> torch.Tensor:
+        """``r + bootstrap * (min_i Q'_i(s', a') - α log π(a'|s'))``, ``a' ~ π(s')``, [B]."""
+        policy = self.policy
+        with torch.no_grad():
+            next_x = policy.normalize(batch.next_obs)
+            next_action, next_log_prob = policy.sample(next_x, generator=self.generator)
+            next_q = policy.q_values(next_x, next_action, self.target_critic)
+            return soft_q_target(batch.rewards, batch.bootstrap, next_q, next_log_prob, self.alpha)
+
+    def _train_step(self, batch: ReplayBatch, update_index: int) -> dict[str, torch.Tensor]:
+        """One critic step and target move; every ``policy_frequency``-th also an actor
+        step and (with ``autotune_alpha``) an α step."""
+        cfg = self.config
+        policy = self.policy
+        target = self.critic_target(batch)
+        x = policy.normalize(batch.obs)
+        q = policy.q_values(x, batch.actions)
+        loss_q = critic_loss(q, target)
+        self._optimize(self.critic_optimizer, loss_q, list(policy.critic.parameters()))
+        self.critic_updates += 1
+        if self.critic_updates % cfg.policy_frequency == 0:
+            self._last_actor = self._actor_step(x)
+        polyak_update(self.target_critic, policy.critic, cfg.tau)
+        return {
+            "critic_loss": loss_q.detach(),
+            "q_mean": q.detach().mean(),
+            "target_q_mean": target.mean(),
+            "alpha": self.alpha,
+            **self._last_actor,
+        }
+
+    def _actor_step(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+        policy = self.policy
+        action, log_prob = policy.sample(x, generator=self.generator)
+        q = policy.q_values(x, action)
+        loss_pi = actor_loss(q, log_prob, self.alpha)
+        self._optimize(self.actor_optimizer, loss_pi, list(policy.actor.parameters()))
+        loss_alpha = alpha_loss(self.log_alpha, log_prob, self.target_entropy)
+        if self.config.autotune_alpha:
+            self._optimize(self.alpha_optimizer, loss_alpha, [self.log_alpha])
+        return {
+            "actor_loss": loss_pi.detach(),
+            "alpha_loss": loss_alpha.detach(),
+            "entropy": -log_prob.detach().mean(),
+        }
+
+    def _extra_state(self) -> dict[str, Any]:
+        return {
+            "target_critic": self.target_critic.state_dict(),
+            "log_alpha": self.log_alpha.detach().clone(),
+            "actor_optimizer": self.actor_optimizer.state_dict(),
+            "critic_optimizer": self.critic_optimizer.state_dict(),
+            "alpha_optimizer": self.alpha_optimizer.state_dict(),
+            "critic_updates": self.critic_updates,
+            "last_actor": dict(self._last_actor),
+        }
+
+    def _load_extra_state(self, state: dict[str, Any]) -> None:
+        self.target_critic.load_state_dict(state["target_critic"])
+        with torch.no_grad():
+            self.log_alpha.copy_(state["log_alpha"].to(self.device))
+        self.actor_optimizer.load_state_dict(state["actor_optimizer"])
+        self.critic_optimizer.load_state_dict(state["critic_optimizer"])
+        self.alpha_optimizer.load_state_dict(state["alpha_optimizer"])
+        self.critic_updates = int(state["critic_updates"])
+        self._last_actor = {k: v.to(self.device) for k, v in state["last_actor"].items()}
+
+
+def _frozen_copy(module: nn.Module) -> nn.Module:
+    """A deep copy of ``module`` that takes no gradients (a target network)."""
+    target = copy.deepcopy(module)
+    target.requires_grad_(False)
+    return target

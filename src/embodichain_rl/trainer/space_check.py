@@ -1,0 +1,107 @@
+"""Refuse a continuous-only policy on a discrete action space before anything is built."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gymnasium as gym
+from hydra.utils import get_class
+from omegaconf import DictConfig
+
+GYM_ENV_TARGET = "embodichain_rl.envs.gym_adapter.GymnasiumEnv"
+"""The env target whose action space can be read without building the vectorised env."""
+
+
+def _policy_option(cfg: DictConfig) -> str:
+    """The policy's group option as typed (``sac_actor_critic``), else its target."""
+    from embodichain_rl.config.schema import GROUP_SCHEMAS
+
+    target = str(cfg.policy.get("_target_", ""))
+    for name, schema in GROUP_SCHEMAS["policy"].items():
+        if getattr(schema, "_target_", None) == target:
+            return name
+    return target
+
+
+def action_space_problem(cfg: DictConfig) -> str | None:
+    """One line when ``cfg.policy`` needs a ``Box`` action space (its class has
+    ``accepts_action_bounds = True``) but the Gymnasium env of ``cfg.env`` has another
+    space; ``None`` otherwise (or when the env is not a Gymnasium one)."""
+    policy_target = cfg.policy.get("_target_") if cfg.get("policy") is not None else None
+    if policy_target is None or cfg.get("env") is None:
+        return None
+    try:
+        policy_class: Any = get_class(str(policy_target))
+    except Exception:  # an unimportable target fails later with its own message
+        return None
+    if not getattr(policy_class, "accepts_action_bounds", False):
+        return None
+    if str(cfg.env.get("_target_", "")) != GYM_ENV_TARGET:
+        return None
+    gym_id = str(cfg.env.gym_id)
+    try:
+        spec = gym.spec(gym_id)
+    except gym.error.Error:
+        return None
+    env = gym.make(spec, **dict(cfg.env.get("env_kwargs") or {}))
+    try:
+        space = env.action_space
+    finally:
+        env.close()
+    if isinstance(space, gym.spaces.Box):
+        return None
+    return (
+        f"policy={_policy_option(cfg)} needs a continuous (Box) action space, but "
+        f"env.gym_id={gym_id} has {space}: pick a Box env, or policy=actor_critic with "
+        "algorithm=ppo for discrete actions"
+    )
+
+
+def policy_pairing_problem(cfg: DictConfig) -> str | None:
+    """One line when the algorithm class names the policy option it needs
+    (``required_policy = "sac_actor_critic"``) and ``cfg.policy`` is another one."""
+    if cfg.get("algorithm") is None or cfg.get("policy") is None:
+        return None
+    try:
+        algorithm_class: Any = get_class(str(cfg.algorithm.get("_target_", "")))
+    except Exception:  # an unimportable target fails later with its own message
+        return None
+    required = getattr(algorithm_class, "required_policy", None)
+    if required is None:
+        return None
+    chosen = _policy_option(cfg)
+    if chosen == required:
+        return None
+    from embodichain_rl.config.schema import GROUP_SCHEMAS
+
+    algorithm = next(
+        (
+            name
+            for name, schema in GROUP_SCHEMAS["algorithm"].items()
+            if getattr(schema, "_target_", None) == str(cfg.algorithm.get("_target_"))
+        ),
+        algorithm_class.__name__,
+    )
+    return (
+        f"algorithm={algorithm} needs policy={required}, got policy={chosen}: add policy={required}"
+    )
+
+
+def compile_problem(cfg: DictConfig) -> str | None:
+    """One line when ``runtime.compile`` asks a compiled fast path of an algorithm class
+    that has none (it keeps ``BaseAlgorithm.use_compile``, which accepts only ``none``)."""
+    from embodichain_rl.algorithms.base import BaseAlgorithm
+
+    mode = str(cfg.get("runtime", {}).get("compile", "none"))
+    if mode == "none" or cfg.get("algorithm") is None:
+        return None
+    try:
+        algorithm_class: Any = get_class(str(cfg.algorithm.get("_target_", "")))
+    except Exception:  # an unimportable target fails later with its own message
+        return None
+    if getattr(algorithm_class, "use_compile", None) is not BaseAlgorithm.use_compile:
+        return None
+    return (
+        f"runtime.compile={mode}: {algorithm_class.__name__} has no compiled fast path; "
+        "use runtime.compile=none"
+    )
