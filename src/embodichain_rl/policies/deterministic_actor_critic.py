@@ -18,6 +18,7 @@ from embodichain_rl.policies.mlp import build_mlp
 from embodichain_rl.policies.normalizer import RunningNormalizer
 from embodichain_rl.policies.q_critic import TwinQCritic
 from embodichain_rl.policies.registry import register_policy
+from embodichain_rl.policies.squashed import checked_bounds
 
 ACTOR_OUTPUT_GAIN = 0.01
 """Orthogonal-init gain of the actor's output layer: first actions near the bounds' centre."""
@@ -71,7 +72,7 @@ class DeterministicActorCritic(Policy):
         """Length of the flat observation vector."""
         self.action_dim = int(action_dim)
         """Length of the flat action vector."""
-        low, high = _bounds(self.action_dim, action_low, action_high)
+        low, high = checked_bounds("td3_actor_critic", self.action_dim, action_low, action_high)
         self.register_buffer("action_low", low, persistent=False)
         self.register_buffer("action_high", high, persistent=False)
         self.register_buffer("action_scale", (high - low) / 2, persistent=False)
@@ -141,24 +142,3 @@ class DeterministicActorCritic(Policy):
 
     def act_deterministic(self, obs: torch.Tensor) -> torch.Tensor:
         return self.actor_action(self.normalize(obs))
-
-
-def _bounds(
-    action_dim: int, low: Sequence[float] | None, high: Sequence[float] | None
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Checked ``[A]`` float32 bound tensors (``[-1, 1]`` where not given)."""
-    low_t = torch.full((action_dim,), -1.0) if low is None else torch.tensor(low).float()
-    high_t = torch.full((action_dim,), 1.0) if high is None else torch.tensor(high).float()
-    problem = None
-    if low_t.shape != (action_dim,) or high_t.shape != (action_dim,):
-        problem = f"need {action_dim} values each, got {len(low_t)} and {len(high_t)}"
-    elif not (torch.isfinite(low_t).all() and torch.isfinite(high_t).all()):
-        problem = "must be finite (a tanh actor cannot reach an infinite bound)"
-    elif not (low_t < high_t).all():
-        problem = "need action_low < action_high in every dimension"
-    if problem is not None:
-        raise ValueError(
-            f"policy=td3_actor_critic: action bounds {low_t.tolist()} .. {high_t.tolist()} "
-            f"{problem}"
-        )
-    return low_t, high_t

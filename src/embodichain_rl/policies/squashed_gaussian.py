@@ -18,6 +18,7 @@ from embodichain_rl.policies.registry import register_policy
 from embodichain_rl.policies.squashed import (
     atanh_clamped,
     bounded_log_std,
+    checked_bounds,
     squashed_log_prob,
 )
 from embodichain_rl.policies.squashed_gaussian_config import SquashedGaussianActorCriticConfig
@@ -80,7 +81,7 @@ class SquashedGaussianActorCritic(Policy):
         """Length of the flat observation vector."""
         self.action_dim = int(action_dim)
         """Length of the flat action vector."""
-        low, high = checked_bounds(self.action_dim, action_low, action_high)
+        low, high = checked_bounds(OPTION, self.action_dim, action_low, action_high)
         self.register_buffer("action_low", low, persistent=False)
         self.register_buffer("action_high", high, persistent=False)
         self.register_buffer("action_scale", (high - low) / 2, persistent=False)
@@ -180,23 +181,3 @@ class SquashedGaussianActorCritic(Policy):
     def act_deterministic(self, obs: torch.Tensor) -> torch.Tensor:
         mean, _ = self.distribution(self.normalize(obs))
         return self.to_env_units(torch.tanh(mean))
-
-
-def checked_bounds(
-    action_dim: int, low: Sequence[float] | None, high: Sequence[float] | None
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Checked ``[A]`` float32 bound tensors (``[-1, 1]`` where not given)."""
-    low_t = torch.full((action_dim,), -1.0) if low is None else torch.tensor(low).float()
-    high_t = torch.full((action_dim,), 1.0) if high is None else torch.tensor(high).float()
-    problem = None
-    if low_t.shape != (action_dim,) or high_t.shape != (action_dim,):
-        problem = f"need {action_dim} values each, got {len(low_t)} and {len(high_t)}"
-    elif not (torch.isfinite(low_t).all() and torch.isfinite(high_t).all()):
-        problem = "must be finite (a tanh-squashed actor cannot reach an infinite bound)"
-    elif not (low_t < high_t).all():
-        problem = "need action_low < action_high in every dimension"
-    if problem is not None:
-        raise ValueError(
-            f"policy={OPTION}: action bounds {low_t.tolist()} .. {high_t.tolist()} {problem}"
-        )
-    return low_t, high_t

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import copy
 import math
 from typing import Any
 
 import torch
-from torch import nn
 
 from embodichain_rl.algorithms.off_policy.base import OffPolicyAlgorithm, ReplayBatch
 from embodichain_rl.algorithms.off_policy.sac_config import SACConfig
@@ -15,6 +13,7 @@ from embodichain_rl.algorithms.off_policy.targets import (
     actor_loss,
     alpha_loss,
     critic_loss,
+    frozen_copy,
     polyak_update,
     soft_q_target,
 )
@@ -61,7 +60,7 @@ class SAC(OffPolicyAlgorithm):
         config = config_from_kwargs(SACConfig, "SAC", hyperparameters)
         super().__init__(policy=policy, device=device, config=config, distributed=distributed)
         cfg = self.config
-        self.target_critic = _frozen_copy(self.policy.critic)
+        self.target_critic = frozen_copy(self.policy.critic)
         """Polyak average of the twin critics: scores the next action of the target."""
         self.target_entropy = (
             -float(self.policy.action_dim) if cfg.target_entropy is None else cfg.target_entropy
@@ -160,10 +159,3 @@ class SAC(OffPolicyAlgorithm):
         self.alpha_optimizer.load_state_dict(state["alpha_optimizer"])
         self.critic_updates = int(state["critic_updates"])
         self._last_actor = {k: v.to(self.device) for k, v in state["last_actor"].items()}
-
-
-def _frozen_copy(module: nn.Module) -> nn.Module:
-    """A deep copy of ``module`` that takes no gradients (a target network)."""
-    target = copy.deepcopy(module)
-    target.requires_grad_(False)
-    return target

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import torch
 from torch import nn
 
@@ -44,3 +46,10 @@ def polyak_update(target: nn.Module, online: nn.Module, tau: float) -> None:
         t_param.lerp_(o_param, tau)
     for t_buf, o_buf in zip(target.buffers(), online.buffers(), strict=True):
         t_buf.copy_(o_buf)
+
+
+def frozen_copy(module: nn.Module) -> nn.Module:
+    """A deep copy of ``module`` that takes no gradients (a target network)."""
+    target = copy.deepcopy(module)
+    target.requires_grad_(False)
+    return target

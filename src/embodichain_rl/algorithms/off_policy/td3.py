@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any, ClassVar
 
 import torch
-from torch import nn
 
 from embodichain_rl.algorithms.off_policy.base import OffPolicyAlgorithm, ReplayBatch
-from embodichain_rl.algorithms.off_policy.targets import critic_loss, polyak_update
+from embodichain_rl.algorithms.off_policy.targets import (
+    critic_loss,
+    frozen_copy,
+    polyak_update,
+)
 from embodichain_rl.algorithms.off_policy.td3_config import TD3Config
 from embodichain_rl.algorithms.off_policy.td3_math import (
     clipped_double_q_target,
@@ -59,9 +61,9 @@ class TD3(OffPolicyAlgorithm):
         config = config_from_kwargs(TD3Config, "TD3", hyperparameters)
         super().__init__(policy=policy, device=device, config=config, distributed=distributed)
         cfg = self.config
-        self.target_actor = _frozen_copy(self.policy.actor)
+        self.target_actor = frozen_copy(self.policy.actor)
         """Polyak average of the actor: picks the next action of the critic target."""
-        self.target_critic = _frozen_copy(self.policy.critic)
+        self.target_critic = frozen_copy(self.policy.critic)
         """Polyak average of the twin critics: scores the next action of the target."""
         self.actor_optimizer = torch.optim.AdamW(
             self.policy.actor.parameters(),
@@ -191,10 +193,3 @@ class TD3(OffPolicyAlgorithm):
         scales = state["noise_scales"]
         self.noise_scales = None if scales is None else scales.to(self.device)
         self._actor_loss = state["actor_loss"].to(self.device)
-
-
-def _frozen_copy(module: nn.Module) -> nn.Module:
-    """A deep copy of ``module`` that takes no gradients (a target network)."""
-    target = copy.deepcopy(module)
-    target.requires_grad_(False)
-    return target
