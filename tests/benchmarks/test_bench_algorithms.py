@@ -75,11 +75,12 @@ def test_stops_at_the_first_evaluation_reaching_the_target(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     argv = ["algorithms", "--presets", "ppo", "--device", "cpu", "--target", "0.0"]
-    budget = ["--max-env-steps", "1536", "--eval-every", "512", "--override", *TINY_PUSH_CUBE]
+    budget = ["--max-env-steps", "2048", "--eval-every", "1024", "--override", *TINY_PUSH_CUBE]
     assert main([*argv, *budget]) == 0
     (cells,) = table_rows(capsys.readouterr().out)
-    assert cells[:5] == ["ppo", "42", "PPO", "32 x 16", "512"]  # the first eval hits 0.0
-    assert cells[8] == "512"  # ... and the run stopped there, not at 1,536
+    assert cells[:5] == ["ppo", "42", "PPO", "32 x 16", "1,024"]  # the first eval hits 0.0
+    assert cells[8] == "1,024"  # ... and the run stopped there, not at 2,048
+    # (two iterations: the second update is the one timed, the first is warm-up)
     assert float(cells[9]) > 0 and float(cells[5]) <= float(cells[9])
     grad_per_s, samples_per_s = (float(c.replace(",", "")) for c in cells[10:12])
     # 5 epochs x 4 minibatches of 128 per update: samples/s = 128 x gradient steps/s (the
@@ -102,15 +103,16 @@ def test_run_to_end_keeps_training_and_reports_every_seed(
         assert 0.0 <= float(cells[6]) <= float(cells[7]) <= 1.0
 
 
-def test_meter_counts_only_iterations_that_trained(tmp_path: Path) -> None:
+def test_meter_counts_only_iterations_that_trained_after_the_first(tmp_path: Path) -> None:
     cfg = compose_preset(
-        "ppo", seed=0, max_env_steps=1024, eval_every=None, overrides=TINY_PUSH_CUBE
+        "ppo", seed=0, max_env_steps=1536, eval_every=None, overrides=TINY_PUSH_CUBE
     )
     meter = ComparisonMeter(target=2.0, stop=False)
     with Trainer.from_config(cfg, run_dir=tmp_path, callbacks=[meter]) as trainer:
         meter.per_update = gradient_steps_per_update(cfg, trainer.algorithm)
         trainer.learn()
     assert meter.per_update == (20, 20 * 128)
+    # three iterations train; the first is warm-up (it compiles under runtime.compile)
     assert (meter.gradient_steps, meter.samples) == (2 * 20, 2 * 20 * 128)
     assert meter.update_seconds > 0 and meter.hit_step is None
 

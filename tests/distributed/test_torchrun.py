@@ -94,6 +94,47 @@ def test_only_rank_zero_writes_and_resume_continues(tmp_path: Path) -> None:
     assert final["iteration"] == 3
 
 
+SAC_TINY = (
+    "+experiment=push_cube_sac",
+    "+debug=smoke_off_policy",
+    "runtime.iterations=4",
+    "runtime.rollout_steps=2",
+    "eval.freq=2",
+    "checkpoint.save_freq=2",
+    "runtime.device=cpu",
+    "runtime.torch_threads=1",
+    "runtime.seed=42",
+    "algorithm.save_replay_buffer=true",
+)
+
+
+def test_sac_trains_resumes_and_keeps_its_replay_buffer_under_torchrun(tmp_path: Path) -> None:
+    done = torchrun(console_script(), *SAC_TINY, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert GROUP_LEAK_WARNING not in done.stdout + done.stderr
+    (run_dir,) = (tmp_path / "outputs").iterdir()
+    last = torch.load(run_dir / "checkpoints" / "last.pt", weights_only=False)
+    assert last["global_step"] == 4 * 2 * 4 * 2  # iterations x T x envs per rank x ranks
+    algorithm = last["algorithm"]
+    assert algorithm["env_steps"] == 4 * 2 * 4  # this rank's transitions
+    assert algorithm["gradient_steps"] > 0
+    assert algorithm["replay_buffer"]["filled_rows"] == 4 * 2  # rank 0's ring, T x iterations
+
+    resumed = torchrun(
+        "-m",
+        "embodichain_rl.train",
+        f"runtime.resume={run_dir}",
+        "runtime.iterations=6",
+        cwd=tmp_path,
+    )
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert "resumed the replay buffer: 32 transitions" in resumed.stdout + resumed.stderr
+    new_run = next(r for r in (tmp_path / "outputs").iterdir() if r != run_dir)
+    final = torch.load(new_run / "checkpoints" / "last.pt", weights_only=False)
+    assert final["iteration"] == 6
+    assert final["algorithm"]["env_steps"] == 6 * 2 * 4
+
+
 FAILING_MODULE = """
 import os
 

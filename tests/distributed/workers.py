@@ -90,6 +90,54 @@ def train_several_updates(rank: int, out_dir: Path) -> None:
     leave()
 
 
+def train_off_policy(rank: int, out_dir: Path, experiment: str) -> None:
+    """Build ``+experiment=EXPERIMENT`` (SAC or TD3 on PushCube, normalised observations)
+    through the run's builder with a per-rank seed, collect and learn for six iterations,
+    and gather both ranks' states, replay checksums and warm-up actions on rank 0."""
+    ctx = join(rank, out_dir / "store")
+    torch.manual_seed(rank_seed(0, rank))  # different initial weights before the broadcast
+    register_configs()
+    with initialize_config_module(config_module="embodichain_rl.conf", version_base="1.3"):
+        cfg = compose(
+            config_name="train",
+            overrides=[
+                f"+experiment={experiment}",
+                "+debug=smoke_off_policy",
+                "env.num_envs=4",
+                "policy.normalize_obs=true",
+                "runtime.rollout_steps=2",
+                "runtime.seed=0",
+            ],
+        )
+    parts = build_components(cfg, torch.device("cpu"), ctx)
+    env, algorithm = parts.env, parts.algorithm
+    algorithm.initialize_buffer(2, env.num_envs, env.obs_dim, env.action_dim)
+    initial = flat_state(parts.policy)
+    obs, _ = env.reset(seed=rank_seed(0, rank))
+    for _ in range(6):
+        obs = algorithm.collect_rollout(env, obs)
+        algorithm.update()
+    buffer = algorithm.buffer
+    assert buffer is not None
+    normalizer = parts.policy.observation_normalizer()
+    assert normalizer is not None
+    mine = {
+        "state": flat_state(parts.policy),
+        "target": flat_state(algorithm.target_critic),
+        "initial": initial,
+        "replay": buffer.obs.double().sum().reshape(1),
+        "warmup_actions": buffer.actions[0].clone(),
+        "normalizer_count": normalizer.count.clone(),
+        "gradient_steps": torch.tensor(algorithm.gradient_steps),
+        "transitions": torch.tensor(algorithm.env_steps),
+    }
+    gathered: list[dict[str, torch.Tensor] | None] = [None] * WORLD_SIZE
+    dist.gather_object(mine, gathered if rank == 0 else None, dst=0)
+    if rank == 0:
+        torch.save(gathered, out_dir / "gathered.pt")
+    leave()
+
+
 @dataclass
 class Rollout:
     """A fixed rollout of ``T`` steps over some envs."""

@@ -40,9 +40,9 @@ CASES: dict[str, bad.Case] = {
         ),
         ["algorithm.buffer_size=32", "n_step=3"],
     ),
-    "sac-compile": bad.Case(
-        bad._train(*SAC, "runtime.compile=compile"),
-        ["runtime.compile=compile", "SAC has no compiled fast path"],
+    "sac-cuda-graphs": bad.Case(
+        bad._train(*SAC, "runtime.compile=cudagraphs"),
+        ["runtime.compile=cudagraphs", "SAC supports runtime.compile in ['none', 'compile']"],
     ),
     "sac-log-std-range": bad.Case(
         bad._train(*SAC, "policy.log_std_min=3"),

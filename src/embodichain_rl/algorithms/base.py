@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 
@@ -14,6 +14,16 @@ from embodichain_rl.policies.base import Policy
 
 StepCallback = Callable[[torch.Tensor, torch.Tensor, torch.Tensor, dict[str, Any]], None]
 """``on_step(reward, terminated, truncated, info)`` with the env's raw step outputs."""
+
+
+def unsupported_compile_mode(algorithm: str, mode: str, supported: tuple[str, ...]) -> str:
+    """The one line that refuses ``runtime.compile=mode`` for ``algorithm``."""
+    if supported == ("none",):
+        return (
+            f"runtime.compile={mode}: {algorithm} has no compiled fast path; "
+            "use runtime.compile=none"
+        )
+    return f"runtime.compile={mode}: {algorithm} supports runtime.compile in {list(supported)}"
 
 
 class BaseAlgorithm(ABC):
@@ -27,6 +37,9 @@ class BaseAlgorithm(ABC):
     policy: Policy
     device: torch.device
     buffer: RolloutBuffer | None
+
+    compile_modes: ClassVar[tuple[str, ...]] = ("none",)
+    """The ``runtime.compile`` values this learner runs (checked before a run starts)."""
 
     def initialize_buffer(
         self, num_steps: int, num_envs: int, obs_dim: int, action_dim: int
@@ -65,11 +78,10 @@ class BaseAlgorithm(ABC):
     def use_compile(self, mode: str) -> None:
         """Run the hot functions as ``runtime.compile`` says (see
         :data:`embodichain_rl.utils.compile.COMPILE_MODES`); an algorithm without a fast
-        path accepts only ``"none"``."""
-        if mode != "none":
+        path accepts only ``"none"`` (its ``compile_modes``)."""
+        if mode not in self.compile_modes:
             raise ValueError(
-                f"{type(self).__name__} has no compiled fast path: runtime.compile must be "
-                f"'none', got {mode!r}"
+                unsupported_compile_mode(type(self).__name__, mode, self.compile_modes)
             )
 
     def state_dict(self) -> dict[str, Any]:
@@ -78,3 +90,9 @@ class BaseAlgorithm(ABC):
 
     def load_state_dict(self, state: dict[str, Any]) -> None:  # noqa: B027 - optional hook
         """Restore what ``state_dict`` returned."""
+
+    def rank_local_state(self) -> dict[str, Any]:
+        """Entries of ``state_dict`` that belong to this data-parallel rank alone (its random
+        streams): a rank other than 0 resumes them from its own current values instead of
+        rank 0's checkpoint, so the ranks keep drawing different samples."""
+        return {}

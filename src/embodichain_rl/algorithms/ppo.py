@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 from torch.profiler import record_function
@@ -23,7 +23,7 @@ from embodichain_rl.envs.base import EmbodiedEnv
 from embodichain_rl.policies.base import Policy
 from embodichain_rl.policies.kwargs import config_from_kwargs
 from embodichain_rl.policies.normalizer import batch_moments
-from embodichain_rl.utils.compile import check_compile_mode, compile_for
+from embodichain_rl.utils.compile import COMPILE_MODES, check_compile_mode, compile_for
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,9 @@ class PPO(BaseAlgorithm):
     ``torch.compile`` or CUDA graphs. The learning rate lives in a device tensor the
     optimiser reads (capturable Adam on CUDA), so a schedule never recompiles or syncs.
     """
+
+    compile_modes: ClassVar[tuple[str, ...]] = COMPILE_MODES
+    """Eager, compiled, or compiled and replayed as CUDA graphs."""
 
     def __init__(
         self,
@@ -358,6 +361,9 @@ class PPO(BaseAlgorithm):
             "update_count": self.update_count,
             "generator": self.generator.get_state(),
         }
+
+    def rank_local_state(self) -> dict[str, Any]:
+        return {"generator": self.generator.get_state()}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.optimizer.load_state_dict(state["optimizer"])

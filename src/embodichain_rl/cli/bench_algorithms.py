@@ -104,7 +104,9 @@ def gradient_steps_per_update(cfg: DictConfig, algorithm: BaseAlgorithm) -> tupl
 class ComparisonMeter(Callback):
     """Records the first evaluation at or above ``target`` (and optionally stops there),
     the best and latest eval success, and the update's time and gradient steps over the
-    iterations that trained (an off-policy learner's warm-up iterations do not)."""
+    iterations that trained after the first one (an off-policy learner's warm-up iterations
+    do not train; the first training update is left out because it compiles under
+    ``runtime.compile=compile`` and warms caches otherwise)."""
 
     def __init__(self, *, target: float, stop: bool) -> None:
         self.target = target
@@ -125,6 +127,8 @@ class ComparisonMeter(Callback):
         """Gradient steps those updates took."""
         self.samples = 0
         """Samples they processed."""
+        self.warmed_up = False
+        """Whether the first training update (not timed) has run."""
         self._start = time.perf_counter()
 
     def on_train_start(self, trainer: Trainer) -> None:
@@ -132,7 +136,9 @@ class ComparisonMeter(Callback):
 
     def on_iteration_end(self, trainer: Trainer, metrics: dict[str, float]) -> None:
         trained = any(k.startswith("train/") and k != "train/buffer_fill" for k in metrics)
-        if trained:
+        if trained and not self.warmed_up:
+            self.warmed_up = True
+        elif trained:
             steps = trainer.steps_per_iteration
             whole, rollout = steps / metrics["charts/SPS"], steps / metrics["charts/rollout_SPS"]
             self.update_seconds += max(whole - rollout, 0.0)

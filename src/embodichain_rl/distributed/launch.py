@@ -140,11 +140,15 @@ def leave_process_group() -> bool:
     return False
 
 
-def worker_resume_payload(payload: dict[str, Any], rng_state: dict[str, Any]) -> dict[str, Any]:
+def worker_resume_payload(
+    payload: dict[str, Any], rng_state: dict[str, Any], algorithm_state: dict[str, Any]
+) -> dict[str, Any]:
     """The part of rank 0's checkpoint another rank restores: the learner state and the
-    counters, but not rank 0's envs, observation, RNG or best-checkpoint copy (the rank
-    re-seeds its own envs and writes nothing)."""
+    counters, but not rank 0's envs, observation, RNG, best-checkpoint copy or the
+    algorithm's rank-local entries (``algorithm_state``, this rank's own): the rank
+    re-seeds its own envs and writes nothing."""
     local = dict(payload)
+    local["algorithm"] = {**payload["algorithm"], **algorithm_state}
     local["env"] = {}
     local["obs"] = None
     local["rng"] = rng_state

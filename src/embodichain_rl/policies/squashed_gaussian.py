@@ -122,8 +122,16 @@ class SquashedGaussianActorCritic(Policy):
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """A reparameterised action in the env's units ``[N, A]`` and its log-probability
         as an action in ``[-1, 1]`` ``[N]`` (differentiable in the actor's weights)."""
+        shape = (x.shape[0], self.action_dim)
+        noise = torch.randn(shape, generator=generator, device=x.device, dtype=x.dtype)
+        return self.sample_from_noise(x, noise)
+
+    def sample_from_noise(
+        self, x: torch.Tensor, noise: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """``sample`` with its standard-normal draw given (``noise`` ``[N, A]``): pure
+        tensor work, so a compiled caller draws the noise eagerly from its generator."""
         mean, log_std = self.distribution(x)
-        noise = torch.randn(mean.shape, generator=generator, device=mean.device, dtype=mean.dtype)
         u = mean + log_std.exp() * noise
         return self.to_env_units(torch.tanh(u)), squashed_log_prob(u, mean, log_std)
 

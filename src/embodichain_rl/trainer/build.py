@@ -10,7 +10,7 @@ from hydra.utils import get_class, instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from embodichain_rl.algorithms import BaseAlgorithm
-from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContext
+from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContext, rank_seed
 from embodichain_rl.envs.base import EmbodiedEnv
 from embodichain_rl.policies import Policy, policy_space_kwargs
 from embodichain_rl.policies.spaces import (
@@ -88,13 +88,18 @@ def build_components(
     device, iteration count) are passed here rather than interpolated in the config.
 
     Under data-parallel training the algorithm gets ``distributed`` (it makes every rank
-    start from rank 0's policy; an algorithm that cannot synchronise fails here, loudly).
+    start from rank 0's policy; an algorithm that cannot synchronise fails here, loudly), and
+    an algorithm without its own ``seed`` gets this rank's seed, so ranks draw different
+    warm-up actions, exploration noise and minibatches.
     ``runtime.compile`` selects the algorithm's eager or compiled hot path."""
     env = build_env(cfg.env, device=device)
     eval_env = build_env(eval_env_config(cfg), device=device, num_envs=cfg.eval.num_envs)
     spec = policy_spec_of(env, cfg.policy)
     policy = build_policy(cfg.policy, spec).to(device)
-    run_defaults = {"total_updates": cfg.runtime.iterations, "seed": cfg.runtime.seed}
+    run_defaults = {
+        "total_updates": cfg.runtime.iterations,
+        "seed": rank_seed(cfg.runtime.seed, distributed.rank),
+    }
     extra: dict[str, Any] = {
         k: v for k, v in run_defaults.items() if cfg.algorithm.get(k, v) is None
     }

@@ -88,9 +88,9 @@ def policy_pairing_problem(cfg: DictConfig) -> str | None:
 
 
 def compile_problem(cfg: DictConfig) -> str | None:
-    """One line when ``runtime.compile`` asks a compiled fast path of an algorithm class
-    that has none (it keeps ``BaseAlgorithm.use_compile``, which accepts only ``none``)."""
-    from embodichain_rl.algorithms.base import BaseAlgorithm
+    """One line when ``runtime.compile`` asks the algorithm class for a mode it does not
+    run (its ``compile_modes``)."""
+    from embodichain_rl.algorithms.base import unsupported_compile_mode
 
     mode = str(cfg.get("runtime", {}).get("compile", "none"))
     if mode == "none" or cfg.get("algorithm") is None:
@@ -99,9 +99,7 @@ def compile_problem(cfg: DictConfig) -> str | None:
         algorithm_class: Any = get_class(str(cfg.algorithm.get("_target_", "")))
     except Exception:  # an unimportable target fails later with its own message
         return None
-    if getattr(algorithm_class, "use_compile", None) is not BaseAlgorithm.use_compile:
+    supported = tuple(getattr(algorithm_class, "compile_modes", ("none",)))
+    if mode in supported:
         return None
-    return (
-        f"runtime.compile={mode}: {algorithm_class.__name__} has no compiled fast path; "
-        "use runtime.compile=none"
-    )
+    return unsupported_compile_mode(algorithm_class.__name__, mode, supported)

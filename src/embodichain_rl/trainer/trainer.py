@@ -185,7 +185,9 @@ class Trainer:
         if payload is not None:
             if not distributed.is_main:
                 seed_everything(self.seed + int(payload["iteration"]))
-                payload = worker_resume_payload(payload, capture_rng_state())
+                payload = worker_resume_payload(
+                    payload, capture_rng_state(), self.algorithm.rank_local_state()
+                )
             self._obs = self._restore(payload)
 
     # ------------------------------------------------------------------ construction

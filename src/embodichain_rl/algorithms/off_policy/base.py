@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 from abc import abstractmethod
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 import torch
 from torch import nn
 
-from embodichain_rl.algorithms.base import BaseAlgorithm, StepCallback
+from embodichain_rl.algorithms.base import BaseAlgorithm, StepCallback, unsupported_compile_mode
 from embodichain_rl.algorithms.off_policy.config import OffPolicyConfig
+from embodichain_rl.algorithms.off_policy.targets import critic_loss
 from embodichain_rl.buffer.replay_buffer import ReplayBatch, ReplayBuffer
 from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContext
 from embodichain_rl.distributed.ops import average_gradients_, global_moments
@@ -18,6 +20,7 @@ from embodichain_rl.distributed.policy_sync import share_policy
 from embodichain_rl.envs.base import EmbodiedEnv
 from embodichain_rl.policies.base import Policy
 from embodichain_rl.policies.normalizer import batch_moments
+from embodichain_rl.utils.compile import check_compile_mode, compile_for
 
 __all__ = ["OffPolicyAlgorithm", "ReplayBatch", "ReplayBuffer"]
 
@@ -41,10 +44,19 @@ class OffPolicyAlgorithm(BaseAlgorithm):
     ``_extra_state``/``_load_extra_state`` (targets, optimisers); ``_optimize`` takes one
     optimiser step with the gradient averaged over data-parallel ranks and clipped.
     Nothing here reads a device value on the host.
+
+    Fast path (``use_compile("compile")``): the critic and actor losses (forward and
+    backward) and every clipped optimiser step run through ``torch.compile``. Random draws
+    (replay indices, policy and smoothing noise) stay eager on the learner's generator and
+    enter the compiled losses as tensors, so both paths consume the same random stream.
     """
 
     config: OffPolicyConfig
     buffer: ReplayBuffer | None  # type: ignore[assignment]
+    critic_optimizer: torch.optim.Optimizer
+    """The twin critics' optimiser (made by the subclass)."""
+    compile_modes: ClassVar[tuple[str, ...]] = ("none", "compile")
+    """CUDA-graph replay (``cudagraphs``) is PPO's alone for now."""
 
     def __init__(
         self,
@@ -71,6 +83,79 @@ class OffPolicyAlgorithm(BaseAlgorithm):
         """Transitions collected on this rank so far (host counter)."""
         self.gradient_steps = 0
         """Gradient steps taken so far (host counter)."""
+        self.critic_updates = 0
+        """Critic gradient steps taken so far (the actor moves every few of them)."""
+        self.compile_mode = "none"
+        """How the losses and optimiser steps run (``runtime.compile``; see ``use_compile``)."""
+        self._critic_loss: Callable[..., tuple[torch.Tensor, ...]] = self._eager_critic_loss
+        self._actor_loss: Callable[..., tuple[torch.Tensor, ...]] = self._eager_actor_loss
+        self._clip_and_step = self._eager_clip_and_step
+
+    def use_compile(self, mode: str) -> None:
+        """Run the losses and optimiser steps eagerly (``"none"``) or through
+        ``torch.compile`` (``"compile"``, compiled on the first gradient step)."""
+        if mode not in self.compile_modes:
+            raise ValueError(
+                unsupported_compile_mode(type(self).__name__, mode, self.compile_modes)
+            )
+        check_compile_mode(mode, self.device)
+        self.compile_mode = mode
+        self._critic_loss = compile_for(self._eager_critic_loss, mode)
+        self._actor_loss = compile_for(self._eager_actor_loss, mode)
+        self._clip_and_step = compile_for(self._eager_clip_and_step, mode)
+
+    @abstractmethod
+    def _bootstrapped_target(
+        self,
+        rewards: torch.Tensor,
+        bootstrap: torch.Tensor,
+        next_obs: torch.Tensor,
+        noise: torch.Tensor,
+    ) -> torch.Tensor:
+        """The critic's regression target ``[B]`` (no gradient needed); ``noise`` is a
+        standard-normal ``[B, A]`` draw for the next action."""
+
+    def critic_target(self, batch: ReplayBatch) -> torch.Tensor:
+        """The critic's regression target ``[B]`` for ``batch``, its next-action noise drawn
+        from the learner's generator."""
+        noise = self._standard_normal(batch.actions)
+        with torch.no_grad():
+            return self._bootstrapped_target(batch.rewards, batch.bootstrap, batch.next_obs, noise)
+
+    def _eager_critic_loss(
+        self,
+        obs: torch.Tensor,
+        actions: torch.Tensor,
+        rewards: torch.Tensor,
+        bootstrap: torch.Tensor,
+        next_obs: torch.Tensor,
+        noise: torch.Tensor,
+    ) -> tuple[torch.Tensor, ...]:
+        """The twin-critic loss against the target, the mean Q and the mean target."""
+        with torch.no_grad():
+            target = self._bootstrapped_target(rewards, bootstrap, next_obs, noise)
+        policy: Any = self.policy
+        q = policy.q_values(policy.normalize(obs), actions)
+        return critic_loss(q, target), q.detach().mean(), target.mean()
+
+    def _critic_step(self, batch: ReplayBatch) -> tuple[torch.Tensor, ...]:
+        """One critic gradient step on ``batch``: its loss, mean Q and mean target."""
+        loss, q_mean, target_mean = self._critic_loss(
+            batch.obs,
+            batch.actions,
+            batch.rewards,
+            batch.bootstrap,
+            batch.next_obs,
+            self._standard_normal(batch.actions),
+        )
+        policy: Any = self.policy
+        self._optimize(self.critic_optimizer, loss, list(policy.critic.parameters()))
+        self.critic_updates += 1
+        return loss, q_mean, target_mean
+
+    @abstractmethod
+    def _eager_actor_loss(self, *tensors: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """The actor loss of a batch and its by-products (tensor inputs only)."""
 
     # ------------------------------------------------------------------ buffer
 
@@ -194,9 +279,19 @@ class OffPolicyAlgorithm(BaseAlgorithm):
         optimizer.zero_grad(set_to_none=True)
         loss.backward(inputs=params)
         average_gradients_(params, self.distributed)
+        self._clip_and_step(optimizer, params)
+
+    def _eager_clip_and_step(
+        self, optimizer: torch.optim.Optimizer, params: list[nn.Parameter]
+    ) -> None:
+        """Clip the global norm of ``params``' gradients (``max_grad_norm``), then step."""
         if self.config.max_grad_norm is not None:
             torch.nn.utils.clip_grad_norm_(params, self.config.max_grad_norm)
         optimizer.step()
+
+    def _standard_normal(self, like: torch.Tensor) -> torch.Tensor:
+        """Standard-normal noise shaped like ``like``, from the learner's generator."""
+        return torch.randn(like.shape, generator=self.generator, device=self.device)
 
     # ------------------------------------------------------------------ state
 
@@ -211,6 +306,9 @@ class OffPolicyAlgorithm(BaseAlgorithm):
         if self.config.save_replay_buffer and self.buffer is not None:
             state["replay_buffer"] = self.buffer.state_dict()
         return state
+
+    def rank_local_state(self) -> dict[str, Any]:
+        return {"generator": self.generator.get_state()}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.generator.set_state(state["generator"].cpu())

@@ -12,7 +12,6 @@ from embodichain_rl.algorithms.off_policy.sac_config import SACConfig
 from embodichain_rl.algorithms.off_policy.targets import (
     actor_loss,
     alpha_loss,
-    critic_loss,
     frozen_copy,
     polyak_update,
     soft_q_target,
@@ -77,8 +76,6 @@ class SAC(OffPolicyAlgorithm):
             self.policy.critic.parameters(), lr=cfg.critic_learning_rate
         )
         self.alpha_optimizer = torch.optim.Adam([self.log_alpha], lr=cfg.alpha_learning_rate)
-        self.critic_updates = 0
-        """Critic steps taken so far (every ``policy_frequency``-th also moves the actor)."""
         zero = torch.zeros((), device=self.device)
         self._last_actor = {"actor_loss": zero, "alpha_loss": zero, "entropy": zero}
 
@@ -93,50 +90,57 @@ class SAC(OffPolicyAlgorithm):
         action, _ = policy.sample(policy.normalize(obs), generator=self.generator)
         return action
 
-    def critic_target(self, batch: ReplayBatch) -> torch.Tensor:
-        """``r + bootstrap * (min_i Q'_i(s', a') - α log π(a'|s'))``, ``a' ~ π(s')``, [B]."""
+    def _bootstrapped_target(
+        self,
+        rewards: torch.Tensor,
+        bootstrap: torch.Tensor,
+        next_obs: torch.Tensor,
+        noise: torch.Tensor,
+    ) -> torch.Tensor:
+        """``r + bootstrap * (min_i Q'_i(s', a') - α log π(a'|s'))``, ``a' ~ π(s')`` drawn
+        with ``noise``, [B]."""
         policy = self.policy
-        with torch.no_grad():
-            next_x = policy.normalize(batch.next_obs)
-            next_action, next_log_prob = policy.sample(next_x, generator=self.generator)
-            next_q = policy.q_values(next_x, next_action, self.target_critic)
-            return soft_q_target(batch.rewards, batch.bootstrap, next_q, next_log_prob, self.alpha)
+        next_x = policy.normalize(next_obs)
+        next_action, next_log_prob = policy.sample_from_noise(next_x, noise)
+        next_q = policy.q_values(next_x, next_action, self.target_critic)
+        return soft_q_target(rewards, bootstrap, next_q, next_log_prob, self.alpha)
+
+    def _eager_actor_loss(self, obs: torch.Tensor, noise: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """``α log π(a|s) - min_i Q_i(s, a)`` for the reparameterised ``a`` of ``noise``,
+        and the detached log-probabilities."""
+        policy = self.policy
+        x = policy.normalize(obs)
+        action, log_prob = policy.sample_from_noise(x, noise)
+        loss = actor_loss(policy.q_values(x, action), log_prob, self.alpha)
+        return loss, log_prob.detach()
 
     def _train_step(self, batch: ReplayBatch, update_index: int) -> dict[str, torch.Tensor]:
         """One critic step and target move; every ``policy_frequency``-th also an actor
         step and (with ``autotune_alpha``) an α step."""
         cfg = self.config
         policy = self.policy
-        target = self.critic_target(batch)
-        x = policy.normalize(batch.obs)
-        q = policy.q_values(x, batch.actions)
-        loss_q = critic_loss(q, target)
-        self._optimize(self.critic_optimizer, loss_q, list(policy.critic.parameters()))
-        self.critic_updates += 1
+        loss_q, q_mean, target_mean = self._critic_step(batch)
         if self.critic_updates % cfg.policy_frequency == 0:
-            self._last_actor = self._actor_step(x)
+            self._last_actor = self._actor_step(batch)
         polyak_update(self.target_critic, policy.critic, cfg.tau)
         return {
             "critic_loss": loss_q.detach(),
-            "q_mean": q.detach().mean(),
-            "target_q_mean": target.mean(),
+            "q_mean": q_mean,
+            "target_q_mean": target_mean,
             "alpha": self.alpha,
             **self._last_actor,
         }
 
-    def _actor_step(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
-        policy = self.policy
-        action, log_prob = policy.sample(x, generator=self.generator)
-        q = policy.q_values(x, action)
-        loss_pi = actor_loss(q, log_prob, self.alpha)
-        self._optimize(self.actor_optimizer, loss_pi, list(policy.actor.parameters()))
+    def _actor_step(self, batch: ReplayBatch) -> dict[str, torch.Tensor]:
+        loss_pi, log_prob = self._actor_loss(batch.obs, self._standard_normal(batch.actions))
+        self._optimize(self.actor_optimizer, loss_pi, list(self.policy.actor.parameters()))
         loss_alpha = alpha_loss(self.log_alpha, log_prob, self.target_entropy)
         if self.config.autotune_alpha:
             self._optimize(self.alpha_optimizer, loss_alpha, [self.log_alpha])
         return {
             "actor_loss": loss_pi.detach(),
             "alpha_loss": loss_alpha.detach(),
-            "entropy": -log_prob.detach().mean(),
+            "entropy": -log_prob.mean(),
         }
 
     def _extra_state(self) -> dict[str, Any]:

@@ -41,9 +41,12 @@ def alpha_loss(
 
 @torch.no_grad()
 def polyak_update(target: nn.Module, online: nn.Module, tau: float) -> None:
-    """``θ' <- (1 - τ) θ' + τ θ`` for every parameter (buffers are copied)."""
-    for t_param, o_param in zip(target.parameters(), online.parameters(), strict=True):
-        t_param.lerp_(o_param, tau)
+    """``θ' <- (1 - τ) θ' + τ θ`` for every parameter in one fused multi-tensor op
+    (buffers are copied)."""
+    target_params, online_params = list(target.parameters()), list(online.parameters())
+    if len(target_params) != len(online_params):
+        raise ValueError("polyak_update: target and online networks differ in structure")
+    torch._foreach_lerp_(target_params, online_params, tau)
     for t_buf, o_buf in zip(target.buffers(), online.buffers(), strict=True):
         t_buf.copy_(o_buf)
 

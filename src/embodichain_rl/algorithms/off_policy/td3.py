@@ -8,7 +8,6 @@ import torch
 
 from embodichain_rl.algorithms.off_policy.base import OffPolicyAlgorithm, ReplayBatch
 from embodichain_rl.algorithms.off_policy.targets import (
-    critic_loss,
     frozen_copy,
     polyak_update,
 )
@@ -75,11 +74,9 @@ class TD3(OffPolicyAlgorithm):
             lr=cfg.critic_learning_rate,
             weight_decay=cfg.weight_decay,
         )
-        self.critic_updates = 0
-        """Critic steps taken so far (every ``policy_delay``-th one also moves the actor)."""
         self.noise_scales: torch.Tensor | None = None
         """Exploration-noise std of each env ``[num_envs, 1]``, in action half-ranges."""
-        self._actor_loss = torch.zeros((), device=self.device)
+        self._actor_loss_value = torch.zeros((), device=self.device)
 
     def initialize_buffer(
         self, num_steps: int, num_envs: int, obs_dim: int, action_dim: int
@@ -124,47 +121,52 @@ class TD3(OffPolicyAlgorithm):
             generator=self.generator,
         )
 
-    def critic_target(self, batch: ReplayBatch) -> torch.Tensor:
-        """``r + bootstrap * min_i Q'_i(s', clip(π'(s') + clip(σ ε, ±c) * scale))``, [B]."""
+    def _bootstrapped_target(
+        self,
+        rewards: torch.Tensor,
+        bootstrap: torch.Tensor,
+        next_obs: torch.Tensor,
+        noise: torch.Tensor,
+    ) -> torch.Tensor:
+        """``r + bootstrap * min_i Q'_i(s', clip(π'(s') + clip(σ ε, ±c) * scale))`` with
+        ``ε`` = ``noise``, [B]."""
         cfg = self.config
         policy = self.policy
-        with torch.no_grad():
-            next_x = policy.normalize(batch.next_obs)
-            next_action = policy.actor_action(next_x, self.target_actor)
-            noise = torch.randn(next_action.shape, generator=self.generator, device=self.device)
-            next_action = smoothed_target_action(
-                next_action,
-                noise,
-                policy_noise=cfg.policy_noise,
-                noise_clip=cfg.noise_clip,
-                scale=policy.action_scale,
-                low=policy.action_low,
-                high=policy.action_high,
-            )
-            target_q = policy.q_values(next_x, next_action, self.target_critic)
-            return clipped_double_q_target(batch.rewards, batch.bootstrap, target_q)
+        next_x = policy.normalize(next_obs)
+        next_action = smoothed_target_action(
+            policy.actor_action(next_x, self.target_actor),
+            noise,
+            policy_noise=cfg.policy_noise,
+            noise_clip=cfg.noise_clip,
+            scale=policy.action_scale,
+            low=policy.action_low,
+            high=policy.action_high,
+        )
+        target_q = policy.q_values(next_x, next_action, self.target_critic)
+        return clipped_double_q_target(rewards, bootstrap, target_q)
+
+    def _eager_actor_loss(self, obs: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """``-mean(min_i Q_i(s, π(s)))``."""
+        policy = self.policy
+        x = policy.normalize(obs)
+        return (-policy.q_values(x, policy.actor_action(x)).min(dim=0).values.mean(),)
 
     def _train_step(self, batch: ReplayBatch, update_index: int) -> dict[str, torch.Tensor]:
         """One critic step; every ``policy_delay``-th also an actor step and target move."""
         cfg = self.config
         policy = self.policy
-        target = self.critic_target(batch)
-        x = policy.normalize(batch.obs)
-        q = policy.q_values(x, batch.actions)
-        loss = critic_loss(q, target)
-        self._optimize(self.critic_optimizer, loss, list(policy.critic.parameters()))
-        self.critic_updates += 1
+        loss, q_mean, target_mean = self._critic_step(batch)
         if self.critic_updates % cfg.policy_delay == 0:
-            actor_loss = -policy.q_values(x, policy.actor_action(x)).min(dim=0).values.mean()
+            (actor_loss,) = self._actor_loss(batch.obs)
             self._optimize(self.actor_optimizer, actor_loss, list(policy.actor.parameters()))
-            self._actor_loss = actor_loss.detach()
+            self._actor_loss_value = actor_loss.detach()
             polyak_update(self.target_actor, policy.actor, cfg.tau)
             polyak_update(self.target_critic, policy.critic, cfg.tau)
         return {
             "critic_loss": loss.detach(),
-            "actor_loss": self._actor_loss,
-            "q_mean": q.detach().mean(),
-            "target_q_mean": target.mean(),
+            "actor_loss": self._actor_loss_value,
+            "q_mean": q_mean,
+            "target_q_mean": target_mean,
             "exploration_noise": self._noise_mean(),
         }
 
@@ -181,7 +183,7 @@ class TD3(OffPolicyAlgorithm):
             "critic_optimizer": self.critic_optimizer.state_dict(),
             "critic_updates": self.critic_updates,
             "noise_scales": self.noise_scales,
-            "actor_loss": self._actor_loss,
+            "actor_loss": self._actor_loss_value,
         }
 
     def _load_extra_state(self, state: dict[str, Any]) -> None:
@@ -192,4 +194,4 @@ class TD3(OffPolicyAlgorithm):
         self.critic_updates = int(state["critic_updates"])
         scales = state["noise_scales"]
         self.noise_scales = None if scales is None else scales.to(self.device)
-        self._actor_loss = state["actor_loss"].to(self.device)
+        self._actor_loss_value = state["actor_loss"].to(self.device)
