@@ -77,6 +77,42 @@ def test_sigterm_checkpoints_prints_resume_command_and_resume_finishes(tmp_path:
     assert last["config"]["checkpoint"]["save_freq"] == 1
 
 
+def test_sigterm_stops_sac_with_its_replay_buffer_in_the_checkpoint(tmp_path: Path) -> None:
+    run_dir = tmp_path / "sac"
+    process = subprocess.Popen(
+        _train_cmd(
+            "+experiment=push_cube_sac",
+            "+debug=smoke_off_policy",
+            "runtime.iterations=100000",
+            "checkpoint.save_freq=1",
+            "eval.freq=0",
+            "algorithm.save_replay_buffer=true",
+            f"hydra.run.dir={run_dir}",
+        ),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "WANDB_MODE": "offline"},
+    )
+    deadline = time.monotonic() + 120
+    while not (run_dir / "checkpoints" / "iter_000002.pt").exists():
+        assert process.poll() is None, process.communicate()[0][-3000:]
+        assert time.monotonic() < deadline, "training never wrote a checkpoint"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=120)
+    assert process.returncode == 128 + signal.SIGTERM, output[-3000:]
+    saved = load_checkpoint(run_dir / "checkpoints" / "last.pt")
+    stopped_at = saved["iteration"]
+    assert saved["global_step"] == stopped_at * 16  # 4 envs x 4 steps per iteration
+    algorithm = saved["algorithm"]
+    assert algorithm["env_steps"] == stopped_at * 16
+    # The ring holds 64 transitions = 16 rows of 4 envs; each iteration adds 4 rows.
+    assert algorithm["replay_buffer"]["filled_rows"] == min(stopped_at * 4, 16)
+    assert algorithm["gradient_steps"] > 0
+
+
 def test_stop_request_catches_sigint_and_restores_handlers() -> None:
     before = signal.getsignal(signal.SIGINT)
     with StopRequest() as stop:
