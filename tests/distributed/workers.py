@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import torch
 import torch.distributed as dist
@@ -15,7 +16,7 @@ from embodichain_rl.config import register_configs
 from embodichain_rl.distributed import SINGLE_PROCESS, DistributedContext, rank_seed
 from embodichain_rl.distributed.launch import join_process_group, leave_process_group
 from embodichain_rl.policies.actor_critic import ActorCritic
-from embodichain_rl.trainer.build import build_components
+from embodichain_rl.trainer.build import Components, build_components
 
 WORLD_SIZE = 2
 T, N_PER_RANK, OBS_DIM, ACTION_DIM = 5, 3, 3, 2
@@ -51,38 +52,31 @@ def flat_state(module: torch.nn.Module) -> torch.Tensor:
     )
 
 
-def train_several_updates(rank: int, out_dir: Path) -> None:
-    """Build PushCube PPO through the run's builder with a per-rank seed, train three
-    iterations, and gather both ranks' states and rollout checksums on rank 0."""
-    ctx = join(rank, out_dir / "store")
+def train_on_rank(
+    ctx: DistributedContext, overrides: list[str], rollout_steps: int, iterations: int
+) -> tuple[Components, torch.Tensor]:
+    """Build the ``train`` config with ``overrides`` through the run's builder with a
+    per-rank seed (rank 0's weights are broadcast), then collect ``rollout_steps`` steps
+    and update, ``iterations`` times. The built parts and the policy's state after the
+    broadcast, before training."""
+    rank = ctx.rank
     torch.manual_seed(rank_seed(0, rank))  # different initial weights before the broadcast
     register_configs()
     with initialize_config_module(config_module="embodichain_rl.conf", version_base="1.3"):
-        cfg = compose(
-            config_name="train",
-            overrides=[
-                "env.num_envs=4",
-                "policy.normalize_obs=true",
-                "algorithm.num_minibatches=2",
-                "algorithm.n_epochs=2",
-                "algorithm.target_kl=0.02",
-                "runtime.seed=0",
-            ],
-        )
+        cfg = compose(config_name="train", overrides=[*overrides, "runtime.seed=0"])
     parts = build_components(cfg, torch.device("cpu"), ctx)
     env, algorithm = parts.env, parts.algorithm
-    algorithm.initialize_buffer(4, env.num_envs, env.obs_dim, env.action_dim)
+    algorithm.initialize_buffer(rollout_steps, env.num_envs, env.obs_dim, env.action_dim)
     initial = flat_state(parts.policy)
     obs, _ = env.reset(seed=rank_seed(0, rank))
-    for _ in range(3):
+    for _ in range(iterations):
         obs = algorithm.collect_rollout(env, obs)
         algorithm.update()
-    assert algorithm.buffer is not None
-    mine = {
-        "state": flat_state(parts.policy),
-        "initial": initial,
-        "rollout": algorithm.buffer.obs.double().sum().reshape(1),
-    }
+    return parts, initial
+
+
+def gather_on_rank_zero(rank: int, out_dir: Path, mine: dict[str, torch.Tensor]) -> None:
+    """Save every rank's ``mine`` (in rank order) to ``out_dir/gathered.pt``, then leave."""
     gathered: list[dict[str, torch.Tensor] | None] = [None] * WORLD_SIZE
     dist.gather_object(mine, gathered if rank == 0 else None, dst=0)
     if rank == 0:
@@ -90,33 +84,41 @@ def train_several_updates(rank: int, out_dir: Path) -> None:
     leave()
 
 
-def train_off_policy(rank: int, out_dir: Path, experiment: str) -> None:
-    """Build ``+experiment=EXPERIMENT`` (SAC or TD3 on PushCube, normalised observations)
-    through the run's builder with a per-rank seed, collect and learn for six iterations,
-    and gather both ranks' states, replay checksums and warm-up actions on rank 0."""
+def train_several_updates(rank: int, out_dir: Path) -> None:
+    """PushCube PPO, three iterations: both ranks' states and rollout checksums."""
     ctx = join(rank, out_dir / "store")
-    torch.manual_seed(rank_seed(0, rank))  # different initial weights before the broadcast
-    register_configs()
-    with initialize_config_module(config_module="embodichain_rl.conf", version_base="1.3"):
-        cfg = compose(
-            config_name="train",
-            overrides=[
-                f"+experiment={experiment}",
-                "+debug=smoke_off_policy",
-                "env.num_envs=4",
-                "policy.normalize_obs=true",
-                "runtime.rollout_steps=2",
-                "runtime.seed=0",
-            ],
-        )
-    parts = build_components(cfg, torch.device("cpu"), ctx)
-    env, algorithm = parts.env, parts.algorithm
-    algorithm.initialize_buffer(2, env.num_envs, env.obs_dim, env.action_dim)
-    initial = flat_state(parts.policy)
-    obs, _ = env.reset(seed=rank_seed(0, rank))
-    for _ in range(6):
-        obs = algorithm.collect_rollout(env, obs)
-        algorithm.update()
+    overrides = [
+        "env.num_envs=4",
+        "policy.normalize_obs=true",
+        "algorithm.num_minibatches=2",
+        "algorithm.n_epochs=2",
+        "algorithm.target_kl=0.02",
+    ]
+    parts, initial = train_on_rank(ctx, overrides, rollout_steps=4, iterations=3)
+    buffer = parts.algorithm.buffer
+    assert buffer is not None
+    mine = {
+        "state": flat_state(parts.policy),
+        "initial": initial,
+        "rollout": buffer.obs.double().sum().reshape(1),
+    }
+    gather_on_rank_zero(rank, out_dir, mine)
+
+
+def train_off_policy(rank: int, out_dir: Path, experiment: str) -> None:
+    """``+experiment=EXPERIMENT`` (SAC or TD3 on PushCube, normalised observations), six
+    iterations with gradient steps: both ranks' states, replay checksums and warm-up
+    actions."""
+    ctx = join(rank, out_dir / "store")
+    overrides = [
+        f"+experiment={experiment}",
+        "+debug=smoke_off_policy",
+        "env.num_envs=4",
+        "policy.normalize_obs=true",
+        "runtime.rollout_steps=2",
+    ]
+    parts, initial = train_on_rank(ctx, overrides, rollout_steps=2, iterations=6)
+    algorithm: Any = parts.algorithm
     buffer = algorithm.buffer
     assert buffer is not None
     normalizer = parts.policy.observation_normalizer()
@@ -131,11 +133,7 @@ def train_off_policy(rank: int, out_dir: Path, experiment: str) -> None:
         "gradient_steps": torch.tensor(algorithm.gradient_steps),
         "transitions": torch.tensor(algorithm.env_steps),
     }
-    gathered: list[dict[str, torch.Tensor] | None] = [None] * WORLD_SIZE
-    dist.gather_object(mine, gathered if rank == 0 else None, dst=0)
-    if rank == 0:
-        torch.save(gathered, out_dir / "gathered.pt")
-    leave()
+    gather_on_rank_zero(rank, out_dir, mine)
 
 
 @dataclass

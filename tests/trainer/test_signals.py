@@ -20,22 +20,22 @@ def _train_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "embodichain_rl.cli.train", *args]
 
 
-def test_sigterm_checkpoints_prints_resume_command_and_resume_finishes(tmp_path: Path) -> None:
-    run_dir = tmp_path / "interrupted"
-    env = {**os.environ, "WANDB_MODE": "offline"}
+def _sigterm_after_two_checkpoints(run_dir: Path, cwd: Path, *args: str) -> str:
+    """Start a run into ``run_dir`` that saves every iteration, send SIGTERM once it has
+    written ``iter_000002.pt``, check it exits with 128 + SIGTERM; its console output."""
     process = subprocess.Popen(
         _train_cmd(
-            *TINY,
+            *args,
             "runtime.iterations=100000",
             "checkpoint.save_freq=1",
             "eval.freq=0",
             f"hydra.run.dir={run_dir}",
         ),
-        cwd=tmp_path,
+        cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env=env,
+        env={**os.environ, "WANDB_MODE": "offline"},
     )
     deadline = time.monotonic() + 120
     while not (run_dir / "checkpoints" / "iter_000002.pt").exists():
@@ -45,6 +45,13 @@ def test_sigterm_checkpoints_prints_resume_command_and_resume_finishes(tmp_path:
     process.send_signal(signal.SIGTERM)
     output, _ = process.communicate(timeout=120)
     assert process.returncode == 128 + signal.SIGTERM, output[-3000:]
+    return output
+
+
+def test_sigterm_checkpoints_prints_resume_command_and_resume_finishes(tmp_path: Path) -> None:
+    run_dir = tmp_path / "interrupted"
+    env = {**os.environ, "WANDB_MODE": "offline"}
+    output = _sigterm_after_two_checkpoints(run_dir, tmp_path, *TINY)
 
     saved = load_checkpoint(run_dir / "checkpoints" / "last.pt")
     stopped_at = saved["iteration"]
@@ -79,30 +86,13 @@ def test_sigterm_checkpoints_prints_resume_command_and_resume_finishes(tmp_path:
 
 def test_sigterm_stops_sac_with_its_replay_buffer_in_the_checkpoint(tmp_path: Path) -> None:
     run_dir = tmp_path / "sac"
-    process = subprocess.Popen(
-        _train_cmd(
-            "+experiment=push_cube_sac",
-            "+debug=smoke_off_policy",
-            "runtime.iterations=100000",
-            "checkpoint.save_freq=1",
-            "eval.freq=0",
-            "algorithm.save_replay_buffer=true",
-            f"hydra.run.dir={run_dir}",
-        ),
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "WANDB_MODE": "offline"},
+    _sigterm_after_two_checkpoints(
+        run_dir,
+        tmp_path,
+        "+experiment=push_cube_sac",
+        "+debug=smoke_off_policy",
+        "algorithm.save_replay_buffer=true",
     )
-    deadline = time.monotonic() + 120
-    while not (run_dir / "checkpoints" / "iter_000002.pt").exists():
-        assert process.poll() is None, process.communicate()[0][-3000:]
-        assert time.monotonic() < deadline, "training never wrote a checkpoint"
-        time.sleep(0.05)
-    process.send_signal(signal.SIGTERM)
-    output, _ = process.communicate(timeout=120)
-    assert process.returncode == 128 + signal.SIGTERM, output[-3000:]
     saved = load_checkpoint(run_dir / "checkpoints" / "last.pt")
     stopped_at = saved["iteration"]
     assert saved["global_step"] == stopped_at * 16  # 4 envs x 4 steps per iteration
