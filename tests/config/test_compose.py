@@ -18,7 +18,11 @@ from embodichain_rl.trainer.build import build_components
 
 CPU = torch.device("cpu")
 SMALL = ("eval.num_envs=2",)
-SMALL_ENV = {"push_cube": ("env.num_envs=4",), "gym": ("env.num_envs=2",)}
+SMALL_ENV = {
+    "push_cube": ("env.num_envs=4",),
+    "push_cube_mujoco": ("env.num_envs=4",),
+    "gym": ("env.num_envs=2",),
+}
 # Each policy option with the algorithm it serves, and the classes they build.
 PAIRS = {
     "actor_critic": ("ppo", ActorCritic, PPO),

@@ -1,14 +1,17 @@
 """``embodichain-bench``: throughput and task-sanity benchmarks (subcommands).
 
-- ``env``: env-only steps/s with uniform random actions, per ``--num-envs``.
+- ``env``: env-only steps/s with uniform random actions, per ``--num-envs`` (``--env``
+  PushCubeRL or PushCubeMuJoCo, ``--backend`` mujoco | mujoco_warp for the latter).
 - ``train``: PPO training throughput, framework vs a single-file reference loop
   (:mod:`embodichain_rl.cli.bench_train`).
 - ``profile``: one training iteration under ``torch.profiler``, phase by phase
   (:mod:`embodichain_rl.cli.bench_profile`).
 - ``algorithms``: env steps and wall time to an eval success rate, and update throughput, of
   several presets side by side (SAC, TD3, PPO; :mod:`embodichain_rl.cli.bench_algorithms`).
+- ``pushes``: the same scripted TCP pushes on both PushCube engines, where the cube ends up
+  (:mod:`embodichain_rl.envs.push_cube_mujoco.pushes`).
 - ``scripted``: success rates of the scripted controller and of a uniform random policy over
-  seeded episodes (first episode of every env in one batch).
+  seeded episodes (first episode of every env in one batch), on either PushCube engine.
 
 Add a subcommand by writing ``_add_<name>(subparsers)`` that sets ``func`` and listing it in
 ``SUBCOMMANDS``.
@@ -28,9 +31,33 @@ from embodichain_rl.cli.app_args import EXIT_BAD_INPUT, UsageError, parse_device
 from embodichain_rl.cli.bench_algorithms import add_algorithms
 from embodichain_rl.cli.bench_profile import add_profile
 from embodichain_rl.cli.bench_train import add_train
-from embodichain_rl.envs.push_cube import PushCubeEnv, scripted_action
+from embodichain_rl.envs import EmbodiedEnv, make_env
+from embodichain_rl.envs.push_cube import scripted_action
+from embodichain_rl.envs.push_cube_mujoco import BACKENDS
+from embodichain_rl.envs.push_cube_mujoco.engines import engine_problem
 
 CONTROL_MODES = ("joint_delta_pos", "ee_delta_pos")
+PUSH_CUBE_ENVS = ("PushCubeRL", "PushCubeMuJoCo")
+
+
+def _push_cube(args: argparse.Namespace, device: torch.device, **kwargs: object) -> EmbodiedEnv:
+    """The PushCube env ``--env`` / ``--backend`` name, on ``device``."""
+    if args.env == "PushCubeMuJoCo":
+        kwargs["backend"] = args.backend
+    return make_env(args.env, device=device, **kwargs)
+
+
+def _env_label(args: argparse.Namespace) -> str:
+    return f"{args.env} (backend={args.backend})" if args.env == "PushCubeMuJoCo" else args.env
+
+
+def _check_engine(args: argparse.Namespace, device: torch.device) -> None:
+    """Refuse a MuJoCo run whose engine is missing or cannot use ``device``, in one line."""
+    if args.env != "PushCubeMuJoCo":
+        return
+    problem = engine_problem(args.backend, device)
+    if problem is not None:
+        raise UsageError(problem.replace("env.backend", "--backend"))
 
 
 def _device(name: str) -> torch.device:
@@ -51,11 +78,10 @@ def _header(device: torch.device) -> str:
     )
 
 
-def bench_env(
-    *, num_envs: int, steps: int, warmup: int, control_mode: str, device: torch.device
-) -> float:
+def bench_env(args: argparse.Namespace, *, num_envs: int, device: torch.device) -> float:
     """Env-only steps/s (num_envs * steps / seconds) with uniform random actions."""
-    env = PushCubeEnv(num_envs=num_envs, device=device, control_mode=control_mode)
+    steps, warmup = args.steps, args.warmup
+    env = _push_cube(args, device, num_envs=num_envs, control_mode=args.control_mode)
     env.reset(seed=0)
     gen = torch.Generator(device=device).manual_seed(0)
     actions = torch.rand(warmup + steps, num_envs, env.action_dim, generator=gen, device=device)
@@ -67,7 +93,9 @@ def bench_env(
     for t in range(warmup, warmup + steps):
         env.step(actions[t])
     _sync(device)
-    return num_envs * steps / (time.perf_counter() - start)
+    elapsed = time.perf_counter() - start
+    env.close()
+    return num_envs * steps / elapsed
 
 
 def run_env(args: argparse.Namespace) -> int:
@@ -75,20 +103,12 @@ def run_env(args: argparse.Namespace) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
     device = _device(args.device)
-    print(f"PushCubeRL env-only throughput, control_mode={args.control_mode}")
+    _check_engine(args, device)
+    print(f"{_env_label(args)} env-only throughput, control_mode={args.control_mode}")
     print(_header(device))
     print(f"best and median of {args.repeats} runs of {args.steps} steps each")
     for n in args.num_envs:
-        rates = sorted(
-            bench_env(
-                num_envs=n,
-                steps=args.steps,
-                warmup=args.warmup,
-                control_mode=args.control_mode,
-                device=device,
-            )
-            for _ in range(args.repeats)
-        )
+        rates = sorted(bench_env(args, num_envs=n, device=device) for _ in range(args.repeats))
         best, median = rates[-1], rates[len(rates) // 2]
         print(
             f"num_envs={n:>6}  best {best:>11,.0f} env steps/s ({n / best * 1e3:6.2f} ms/step)"
@@ -98,10 +118,11 @@ def run_env(args: argparse.Namespace) -> int:
 
 
 def success_rate(
-    *, episodes: int, control_mode: str, policy: str, seed: int, device: torch.device
+    args: argparse.Namespace, *, control_mode: str, policy: str, device: torch.device
 ) -> float:
-    """Fraction of ``episodes`` seeded first episodes that reach the goal."""
-    env = PushCubeEnv(num_envs=episodes, device=device, control_mode=control_mode)
+    """Fraction of ``args.episodes`` seeded first episodes that reach the goal."""
+    episodes, seed = args.episodes, args.seed
+    env = _push_cube(args, device, num_envs=episodes, control_mode=control_mode)
     obs, _ = env.reset(seed=seed)
     gen = torch.Generator(device=device).manual_seed(seed)
     success = torch.zeros(episodes, dtype=torch.bool, device=device)
@@ -114,25 +135,28 @@ def success_rate(
         obs, _, terminated, truncated, info = env.step(action)
         success |= info["metrics"]["success"] & ~finished
         finished |= terminated | truncated
+    env.close()
     return float(success.float().mean())
 
 
 def run_scripted(args: argparse.Namespace) -> int:
     """``embodichain-bench scripted``."""
     device = _device(args.device)
-    print(f"PushCubeRL success over {args.episodes} seeded episodes (seed={args.seed})")
+    _check_engine(args, device)
+    print(f"{_env_label(args)} success over {args.episodes} seeded episodes (seed={args.seed})")
     print(_header(device))
     for mode in args.control_mode:
         for policy in ("scripted", "random"):
-            rate = success_rate(
-                episodes=args.episodes,
-                control_mode=mode,
-                policy=policy,
-                seed=args.seed,
-                device=device,
-            )
+            rate = success_rate(args, control_mode=mode, policy=policy, device=device)
             print(f"{mode:<16} {policy:<9} success={rate:6.1%}")
     return 0
+
+
+def _add_env_choice(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--env", choices=PUSH_CUBE_ENVS, default="PushCubeRL", help="PushCube engine")
+    p.add_argument(
+        "--backend", choices=BACKENDS, default="mujoco", help="PushCubeMuJoCo's engine backend"
+    )
 
 
 def _add_env(sub: argparse._SubParsersAction) -> None:
@@ -144,6 +168,7 @@ def _add_env(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--control-mode", choices=CONTROL_MODES, default="joint_delta_pos")
     p.add_argument("--device", default="auto", help="auto | cpu | cuda[:i]")
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: default)")
+    _add_env_choice(p)
     p.set_defaults(func=run_env)
 
 
@@ -153,12 +178,29 @@ def _add_scripted(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--control-mode", choices=CONTROL_MODES, nargs="+", default=list(CONTROL_MODES))
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto", help="auto | cpu | cuda[:i]")
+    _add_env_choice(p)
     p.set_defaults(func=run_scripted)
+
+
+def run_pushes(args: argparse.Namespace) -> int:
+    """``embodichain-bench pushes``."""
+    from embodichain_rl.envs.push_cube_mujoco.pushes import report
+
+    _check_engine(argparse.Namespace(env="PushCubeMuJoCo", backend="mujoco"), torch.device("cpu"))
+    print("cube displacement (cm) and yaw (deg) after the same TCP motion, ee_delta_pos, CPU")
+    print(report())
+    return 0
+
+
+def _add_pushes(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("pushes", help="the same scripted pushes on PushCubeRL and PushCubeMuJoCo")
+    p.set_defaults(func=run_pushes)
 
 
 SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_env,
     _add_scripted,
+    _add_pushes,
     add_train,
     add_profile,
     add_algorithms,
@@ -178,12 +220,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Console-script entry point."""
     args = build_parser().parse_args(argv)
     try:
-        _device(args.device)
+        _device(getattr(args, "device", "cpu"))
+        with torch.no_grad():
+            return int(args.func(args))
     except UsageError as error:
         print(f"embodichain-bench {args.command}: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    with torch.no_grad():
-        return int(args.func(args))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,9 @@
 """``embodichain-eval checkpoint=PATH [num_episodes=N] [video=true] [env.KEY=VALUE ...]``.
 
+``env.env_id=PushCubeMuJoCo`` (or ``PushCubeRL``) scores a PushCube policy on the other
+engine: the saved task carries over, the engine's own settings are its defaults
+(:mod:`embodichain_rl.config.engine_switch`).
+
 A Hydra app (``conf/eval.yaml``, schema :class:`~embodichain_rl.config.apps.EvalAppConfig`):
 rebuilds env and policy from the config saved in the checkpoint, runs ``num_episodes``
 deterministic episodes on held-out seeds (one per env, the trainer's :class:`Evaluator`),
@@ -29,6 +33,7 @@ from embodichain_rl.config.apps import (
     register_app_configs,
     require_checkpoint,
 )
+from embodichain_rl.config.engine_switch import switch_engine
 from embodichain_rl.trainer.checkpoint import load_checkpoint, resolve_checkpoint
 from embodichain_rl.trainer.evaluator import Evaluator
 from embodichain_rl.trainer.restore import restore_policy
@@ -66,13 +71,18 @@ def evaluate_checkpoint(options: EvalAppConfig) -> dict[str, Any]:
     device = parse_device(options.device, key="device")
     path = resolve_checkpoint(require_checkpoint(options.checkpoint))
     saved = load_checkpoint(path).get("config") or {}
-    saved_env = saved.get("env", {})
+    switched = switch_engine(saved.get("env", {}), options.env.get("env_id"))
+    saved_env = switched if switched is not None else saved.get("env", {})
     overrides = env_overrides(saved_env, options.env)
     build_overrides = dict(overrides)
     if options.video:
         build_overrides |= {f"env.{k}": v for k, v in render_overrides(saved_env).items()}
     restored = restore_policy(
-        path, device=device, num_envs=options.num_episodes, overrides=build_overrides
+        path,
+        device=device,
+        num_envs=options.num_episodes,
+        overrides=build_overrides,
+        env_config=switched,
     )
     seed, seed_source, train_seed = choose_seed(options, saved)
     out_dir = Path(options.out) if options.out else default_out_dir(restored.path)

@@ -20,6 +20,7 @@ from embodichain_rl.config.checks import at_least, one_of, raise_problems
 from embodichain_rl.config.runtime import RuntimeConfig
 from embodichain_rl.config.sections import CheckpointConfig, EvalConfig, LoggingConfig
 from embodichain_rl.envs.push_cube.config import PushCubeConfig
+from embodichain_rl.envs.push_cube_mujoco.config import PushCubeMuJoCoConfig
 from embodichain_rl.policies.actor_critic_config import ActorCriticConfig
 from embodichain_rl.policies.deterministic_actor_critic_config import (
     DeterministicActorCriticConfig,
@@ -42,6 +43,30 @@ class PushCubeEnvConfig(PushCubeConfig):
     def __post_init__(self) -> None:
         raise_problems("env", at_least(self, 1, "num_envs", "max_episode_steps"))
         self.validate()
+
+
+@dataclass
+class PushCubeMuJoCoEnvConfig(PushCubeMuJoCoConfig):
+    """``env=push_cube_mujoco``: the PushCube task on MuJoCo / MuJoCo Warp."""
+
+    _target_: str = "embodichain_rl.envs.make_env"
+    env_id: str = "PushCubeMuJoCo"
+    """Registered env id (``@register_env``)."""
+    num_envs: int = 256
+    """Parallel training envs (>= 1); MuJoCo steps them on its worker threads."""
+    max_episode_steps: int = 100
+    """Episode time limit in control steps; >= 1."""
+
+    def __post_init__(self) -> None:
+        raise_problems("env", at_least(self, 1, "num_envs", "max_episode_steps"))
+        self.validate()
+
+    def device_problem(self, device: Any) -> str | None:
+        """Why this env cannot run on the run's ``device`` (a missing engine package, or a
+        device the engine cannot use), or ``None``."""
+        from embodichain_rl.envs.push_cube_mujoco.engines import engine_problem
+
+        return engine_problem(self.backend, device)
 
 
 @dataclass
@@ -134,7 +159,11 @@ class TrainConfig:
 
 
 GROUP_SCHEMAS: dict[str, dict[str, type]] = {
-    "env": {"push_cube": PushCubeEnvConfig, "gym": GymEnvConfig},
+    "env": {
+        "push_cube": PushCubeEnvConfig,
+        "push_cube_mujoco": PushCubeMuJoCoEnvConfig,
+        "gym": GymEnvConfig,
+    },
     "policy": {
         "actor_critic": ActorCriticSchema,
         "sac_actor_critic": SACActorCriticSchema,

@@ -7,6 +7,7 @@ from embodichain_rl.envs.gym_adapter import GymnasiumEnv
 
 # Importing the built-in tasks registers their ids (here and with Gymnasium).
 from embodichain_rl.envs.push_cube import PushCubeConfig, PushCubeEnv
+from embodichain_rl.envs.push_cube_mujoco import PushCubeMuJoCoConfig, PushCubeMuJoCoEnv
 from embodichain_rl.envs.registry import (
     EnvRegistryError,
     get_env_spec,
@@ -21,6 +22,8 @@ __all__ = [
     "GymnasiumEnv",
     "PushCubeConfig",
     "PushCubeEnv",
+    "PushCubeMuJoCoConfig",
+    "PushCubeMuJoCoEnv",
     "get_env_spec",
     "make_env",
     "register_env",

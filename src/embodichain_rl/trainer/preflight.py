@@ -55,6 +55,10 @@ def preflight(
     if problem is not None:
         raise ConfigError(problem)
     device = run_device(cfg, forced_device)
+    device_problem = getattr(typed.env, "device_problem", None)
+    problem = device_problem(device) if device_problem is not None else None
+    if problem is not None:
+        raise ConfigError(problem)
     if typed.logging.use_wandb:
         check_wandb_ready(typed.logging.wandb_mode, mode_key="logging.wandb_mode")
     if run_dir is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,15 +39,19 @@ def restore_policy(
     device: torch.device,
     num_envs: int | None = None,
     overrides: dict[str, Any] | None = None,
+    env_config: Mapping[str, Any] | None = None,
 ) -> RestoredPolicy:
     """Load ``checkpoint``, apply dotted ``overrides`` (``{"env.control_mode": ...}``) to its
-    saved config, build the env (``num_envs`` of them) and the policy, load the weights."""
+    saved config (whose env section ``env_config`` replaces when given), build the env
+    (``num_envs`` of them) and the policy, load the weights."""
     path = resolve_checkpoint(checkpoint)
     payload = load_checkpoint(path, map_location=device)
     saved = payload.get("config")
     if not isinstance(saved, dict) or "env" not in saved or "policy" not in saved:
         raise CheckpointError(f"{path} holds no env/policy config to rebuild the policy from")
     config = OmegaConf.create(saved)
+    if env_config is not None:
+        config.env = OmegaConf.create(dict(env_config))
     for key, value in (overrides or {}).items():
         OmegaConf.update(config, key, value, force_add=True)
     import_user_modules(list(config.get("runtime", {}).get("imports", [])))

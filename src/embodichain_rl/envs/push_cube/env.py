@@ -10,13 +10,13 @@ import numpy as np
 import torch
 
 from embodichain_rl.envs.base import EmbodiedEnv, StepResult
-from embodichain_rl.envs.push_cube import random as prng
 from embodichain_rl.envs.push_cube.config import PushCubeConfig
 from embodichain_rl.envs.push_cube.contact import ContactParams, footprint, substep, top_clearance
 from embodichain_rl.envs.push_cube.kinematics import tcp_position
 from embodichain_rl.envs.push_cube.observations import ObservationLayout, build_observation
+from embodichain_rl.envs.push_cube.outcome import step_outcome
 from embodichain_rl.envs.push_cube.render import render_frame
-from embodichain_rl.envs.push_cube.rewards import reward_terms
+from embodichain_rl.envs.push_cube.resets import hash_seed, sample_starts
 from embodichain_rl.envs.registry import register_env
 
 logger = logging.getLogger(__name__)
@@ -24,8 +24,6 @@ logger = logging.getLogger(__name__)
 # Fractions of the commanded joint step tried, largest first, when the full step would put the
 # TCP into the table or the cube top; the last (0) always holds.
 JOINT_STEP_FRACTIONS = (1.0, 0.8, 0.6, 0.4, 0.25, 0.12, 0.05, 0.0)
-# Uniform draws per reset: cube x, y, yaw, goal angle, goal distance, six joint noises.
-NUM_RESET_DRAWS = 11
 
 
 @register_env("PushCubeRL", max_episode_steps=100)
@@ -80,7 +78,6 @@ class PushCubeEnv(EmbodiedEnv):
         self._env_index = torch.arange(self.num_envs, dtype=torch.int64, device=dev)
         self._q_low = torch.tensor(cfg.joint_lower, dtype=f32, device=dev)
         self._q_high = torch.tensor(cfg.joint_upper, dtype=f32, device=dev)
-        self._q_init = torch.tensor(cfg.init_qpos, dtype=f32, device=dev)
         self._fractions = torch.tensor(JOINT_STEP_FRACTIONS, dtype=f32, device=dev)
         self._ws_low = torch.tensor(cfg.ee_workspace_low, dtype=f32, device=dev)
         self._ws_low[2] = max(cfg.ee_workspace_low[2], cfg.tcp_radius)
@@ -89,30 +86,12 @@ class PushCubeEnv(EmbodiedEnv):
         self._zero6 = torch.zeros(self.num_envs, 6, dtype=f32, device=dev)
 
     def _hash_seed(self, seed: int) -> torch.Tensor:
-        lo = torch.tensor(seed & 0xFFFFFFFF, dtype=torch.int64, device=self.device)
-        hi = torch.tensor((seed >> 32) & 0xFFFFFFFF, dtype=torch.int64, device=self.device)
-        return prng.mix32(prng.mix32(lo) ^ hi)
+        return hash_seed(seed, self.device)
 
     # ----------------------------------------------------------------------------- resets
     def _sample(self, episode: torch.Tensor) -> dict[str, torch.Tensor]:
         """Fresh initial states of every env for the given per-env episode counters."""
-        cfg = self.cfg
-        u = prng.uniform(self._seed_key, self._env_index, episode, NUM_RESET_DRAWS)
-        cx = prng.scale(u[:, 0], *cfg.cube_x_range)
-        cy = prng.scale(u[:, 1], *cfg.cube_y_range)
-        yaw = prng.scale(u[:, 2], *cfg.cube_yaw_range)
-        bearing = torch.atan2(cy, cx) + prng.scale(u[:, 3], *cfg.goal_angle_range)
-        reach = prng.scale(u[:, 4], *cfg.goal_distance_range)
-        goal = torch.stack((cx + reach * torch.cos(bearing), cy + reach * torch.sin(bearing)), -1)
-        noise = (2.0 * u[:, 5:] - 1.0) * cfg.init_qpos_noise
-        q = torch.maximum(torch.minimum(self._q_init + noise, self._q_high), self._q_low)
-        return {
-            "q": q,
-            "tcp": tcp_position(q, cfg.tool_offset),
-            "cube": torch.stack((cx, cy, yaw), -1),
-            "goal": goal,
-            "distance": reach,
-        }
+        return sample_starts(self.cfg, self._seed_key, self._env_index, episode)
 
     def _load(self, fresh: dict[str, torch.Tensor]) -> None:
         self.qpos = fresh["q"]
@@ -185,45 +164,22 @@ class PushCubeEnv(EmbodiedEnv):
         self.tcp, self.cube, self.cube_vel = tcp, cube, vel
         self.elapsed = self.elapsed + 1
 
-        distance = (cube[:, :2] - self.goal).norm(dim=-1)
-        success = distance < cfg.success_threshold
-        fell = (
-            (cube[:, 0] < cfg.table_x_range[0])
-            | (cube[:, 0] > cfg.table_x_range[1])
-            | (cube[:, 1] < cfg.table_y_range[0])
-            | (cube[:, 1] > cfg.table_y_range[1])
-        )
-        terminated = fell | success if cfg.terminate_on_success else fell
-        if self.max_episode_steps is None:
-            truncated = torch.zeros_like(terminated)
-        else:
-            truncated = (self.elapsed >= self.max_episode_steps) & ~terminated
-        rewards = reward_terms(
+        outcome = step_outcome(
+            cfg=cfg,
             tcp=tcp,
             cube=cube,
+            cube_vel=vel,
             goal=self.goal,
             prev_distance=self.prev_distance,
-            distance=distance,
             scaled_action_norm=scaled_norm,
-            success=success,
-            cfg=cfg,
+            elapsed=self.elapsed,
+            max_episode_steps=self.max_episode_steps,
         )
-        reward = torch.stack(list(rewards.values())).sum(0)
-        metrics = {
-            "success": success,
-            "fell": fell,
-            "distance_to_goal": distance,
-            "tcp_to_cube": (tcp[:, :2] - cube[:, :2])
-            .norm(dim=-1)
-            .hypot(tcp[:, 2] - cfg.cube_half_size),
-            "cube_speed": vel[:, :2].norm(dim=-1),
-            "elapsed_steps": self.elapsed.clone(),
-        }
         final_obs = self._observe()
-        self.prev_distance = distance
-        self._auto_reset(terminated | truncated)
-        info = {"final_obs": final_obs, "rewards": rewards, "metrics": metrics}
-        return self._observe(), reward, terminated, truncated, info
+        self.prev_distance = outcome.distance
+        self._auto_reset(outcome.terminated | outcome.truncated)
+        info = {"final_obs": final_obs, "rewards": outcome.terms, "metrics": outcome.metrics}
+        return self._observe(), outcome.reward, outcome.terminated, outcome.truncated, info
 
     def _auto_reset(self, done: torch.Tensor) -> None:
         """Swap fresh initial states into finished envs with ``torch.where`` (no host sync)."""
