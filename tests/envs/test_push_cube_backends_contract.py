@@ -132,7 +132,7 @@ def test_state_dict_round_trip_continues_the_same_trajectory(make: Factory) -> N
     other.reset(seed=123)
     other.load_state_dict(saved)
     for action, want in zip(actions[1:], expected, strict=True):
-        torch.testing.assert_close(other.step(action)[0], want, rtol=1e-4, atol=1e-4)
+        torch.testing.assert_close(other.step(action)[0], want, rtol=0, atol=0)
     env.close()
     other.close()
 

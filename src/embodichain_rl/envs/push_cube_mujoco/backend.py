@@ -15,11 +15,11 @@ class PhysicsBackend(Protocol):
     """Where ``qpos`` / ``qvel`` live (the CPU for ``mujoco``)."""
 
     def qpos(self) -> torch.Tensor:
-        """Generalised positions ``[N, nq]`` (float32, a fresh tensor)."""
+        """Generalised positions ``[N, nq]`` in the engine's precision (a fresh tensor)."""
         ...
 
     def qvel(self) -> torch.Tensor:
-        """Generalised velocities ``[N, nv]`` (float32, a fresh tensor)."""
+        """Generalised velocities ``[N, nv]`` in the engine's precision (a fresh tensor)."""
         ...
 
     def step(self, ctrl: torch.Tensor) -> None:
@@ -28,6 +28,14 @@ class PhysicsBackend(Protocol):
 
     def write(self, mask: torch.Tensor, qpos: torch.Tensor, qvel: torch.Tensor) -> None:
         """Replace the state of the envs where ``mask [N]`` is true (other envs untouched)."""
+        ...
+
+    def state_dict(self) -> dict[str, torch.Tensor]:
+        """Everything the next step depends on, in the engine's precision (copies)."""
+        ...
+
+    def load_state_dict(self, state: dict[str, torch.Tensor]) -> None:
+        """Restore what ``state_dict`` returned (same keys and shapes)."""
         ...
 
     def close(self) -> None:

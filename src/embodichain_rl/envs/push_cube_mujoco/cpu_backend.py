@@ -53,10 +53,10 @@ class MujocoCpuBackend:
         self._qvel = state[:, qvel_at : qvel_at + model.nv]
 
     def qpos(self) -> torch.Tensor:
-        return self._qpos.to(torch.float32)
+        return self._qpos.clone()
 
     def qvel(self) -> torch.Tensor:
-        return self._qvel.to(torch.float32)
+        return self._qvel.clone()
 
     def step(self, ctrl: torch.Tensor) -> None:
         self._ctrl[:] = ctrl.detach().to("cpu", torch.float64).numpy()[:, None, :]
@@ -77,6 +77,15 @@ class MujocoCpuBackend:
         self._qpos.copy_(torch.where(col, qpos.to("cpu", torch.float64), self._qpos))
         self._qvel.copy_(torch.where(col, qvel.to("cpu", torch.float64), self._qvel))
         self._time.masked_fill_(mask, 0.0)
+
+    def state_dict(self) -> dict[str, torch.Tensor]:
+        # Each rollout call starts the solver cold, so positions and velocities are all.
+        return {"qpos": self.qpos(), "qvel": self.qvel()}
+
+    def load_state_dict(self, state: dict[str, torch.Tensor]) -> None:
+        self._qpos.copy_(state["qpos"])
+        self._qvel.copy_(state["qvel"])
+        self._time.zero_()
 
     def close(self) -> None:
         self._pool.close()

@@ -107,8 +107,8 @@ class PushCubeMuJoCoEnv(EmbodiedEnv):
     # ----------------------------------------------------------------------------- state
     def _read(self) -> None:
         """Pull the engine's state into the task's terms (TCP from our closed-form FK)."""
-        qpos = self.backend.qpos().to(self.device)
-        qvel = self.backend.qvel().to(self.device)
+        qpos = self.backend.qpos().to(self.device, torch.float32)
+        qvel = self.backend.qvel().to(self.device, torch.float32)
         self.qpos = qpos[:, :ARM_DOF]
         self.qvel = qvel[:, :ARM_DOF]
         self.tcp = tcp_position(self.qpos, self.cfg.tool_offset)
@@ -240,22 +240,25 @@ class PushCubeMuJoCoEnv(EmbodiedEnv):
     _TASK_KEYS = ("_seed_key", "_episode", "goal", "prev_distance", "q_target", "elapsed")
 
     def state_dict(self) -> dict[str, Any]:
-        """Seed key, per-env episode counters, task state and the engine's qpos / qvel."""
-        state = {key.lstrip("_"): getattr(self, key).clone() for key in self._TASK_KEYS}
-        state["sim_qpos"] = self.backend.qpos().to(self.device)
-        state["sim_qvel"] = self.backend.qvel().to(self.device)
+        """Seed key, per-env episode counters, task state and the engine's state under
+        ``sim`` (in the engine's precision, so a run resumes bit-exactly)."""
+        state: dict[str, Any] = {
+            key.lstrip("_"): getattr(self, key).clone() for key in self._TASK_KEYS
+        }
+        state["sim"] = self.backend.state_dict()
         return state
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Continue where ``state_dict`` was taken (the solver's warm start restarts)."""
+        """Continue exactly where ``state_dict`` was taken; every key and shape must match."""
         expected = {key.lstrip("_"): tuple(getattr(self, key).shape) for key in self._TASK_KEYS}
-        expected["sim_qpos"] = (self.num_envs, self.model.nq)
-        expected["sim_qvel"] = (self.num_envs, self.model.nv)
-        problems = [f"missing {name}" for name in expected if name not in state]
+        expected |= {f"sim.{k}": tuple(v.shape) for k, v in self.backend.state_dict().items()}
+        saved = {k: v for k, v in state.items() if k != "sim"}
+        saved |= {f"sim.{k}": v for k, v in (state.get("sim") or {}).items()}
+        problems = [f"missing {name}" for name in expected if name not in saved]
         problems += [
-            f"{name}: saved shape {tuple(state[name].shape)}, env shape {shape}"
+            f"{name}: saved shape {tuple(saved[name].shape)}, env shape {shape}"
             for name, shape in expected.items()
-            if name in state and tuple(state[name].shape) != shape
+            if name in saved and tuple(saved[name].shape) != shape
         ]
         if problems:
             raise ValueError(
@@ -264,10 +267,8 @@ class PushCubeMuJoCoEnv(EmbodiedEnv):
         for key in self._TASK_KEYS:
             current = getattr(self, key)
             setattr(self, key, state[key.lstrip("_")].to(current.device, current.dtype).clone())
-        self.backend.write(
-            self._everywhere.to(self.backend.device),
-            state["sim_qpos"].to(self.backend.device, torch.float32),
-            state["sim_qvel"].to(self.backend.device, torch.float32),
+        self.backend.load_state_dict(
+            {k: v.to(self.backend.device) for k, v in state["sim"].items()}
         )
         self._read()
 

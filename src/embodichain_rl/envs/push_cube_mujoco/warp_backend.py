@@ -96,10 +96,23 @@ class MujocoWarpBackend:
 
     def write(self, mask: torch.Tensor, qpos: torch.Tensor, qvel: torch.Tensor) -> None:
         col = mask[:, None]
-        self._qpos.copy_(torch.where(col, qpos, self._qpos))
-        self._qvel.copy_(torch.where(col, qvel, self._qvel))
+        self._qpos.copy_(torch.where(col, qpos.to(self._qpos.dtype), self._qpos))
+        self._qvel.copy_(torch.where(col, qvel.to(self._qvel.dtype), self._qvel))
         self._warmstart.masked_fill_(col, 0.0)
         self._time.masked_fill_(mask, 0.0)
+
+    def state_dict(self) -> dict[str, torch.Tensor]:
+        return {
+            "qpos": self.qpos(),
+            "qvel": self.qvel(),
+            "qacc_warmstart": self._warmstart.clone(),  # the solver's starting guess
+        }
+
+    def load_state_dict(self, state: dict[str, torch.Tensor]) -> None:
+        self._qpos.copy_(state["qpos"])
+        self._qvel.copy_(state["qvel"])
+        self._warmstart.copy_(state["qacc_warmstart"])
+        self._time.zero_()
 
     def close(self) -> None:
         self._graph = None
