@@ -180,3 +180,12 @@ def test_registered_ids_choose_by_base_class(
     translation = translate_json(train)
     assert translation.choices == {"env": option}
     assert translation.values == {field: env_id}
+
+
+def test_a_mujoco_env_id_selects_the_mujoco_option(tmp_path: Path) -> None:
+    data = tutorial_data()
+    data["env"]["id"] = "PushCubeMuJoCo"
+    cfg = load_json_config(write_json(tmp_path / "mujoco.json", data))
+    assert cfg.env.env_id == "PushCubeMuJoCo" and cfg.env.backend == "mujoco"
+    assert cfg.env.num_envs == 4 and cfg.env.sim_substeps == 10  # the MuJoCo schema's default
+    assert type(validate_config(cfg).env).__name__ == "PushCubeMuJoCoEnvConfig"

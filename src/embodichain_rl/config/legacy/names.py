@@ -13,12 +13,18 @@ from hydra.utils import get_class
 
 from embodichain_rl.algorithms import AlgoRegistryError, get_algo_class
 from embodichain_rl.config.schema import GROUP_SCHEMAS
-from embodichain_rl.envs import PushCubeEnv, get_env_spec, registered_envs
+from embodichain_rl.envs import PushCubeEnv, PushCubeMuJoCoEnv, get_env_spec, registered_envs
 from embodichain_rl.policies import get_policy_class
 from embodichain_rl.policies.registry import PolicyRegistryError
 
 PUSH_CUBE_OPTION = "push_cube"
 """The env option built-in and user ``PushCubeEnv`` subclasses run through."""
+
+ENV_OPTION_OF_CLASS: dict[str, type] = {
+    PUSH_CUBE_OPTION: PushCubeEnv,
+    "push_cube_mujoco": PushCubeMuJoCoEnv,
+}
+"""Env options with their own schema, by the env class (or base class) they build."""
 
 GYM_OPTION = "gym"
 """The env option any other id runs through (Gymnasium's own vectorisation)."""
@@ -58,14 +64,15 @@ def _schema_default(schema: type, name: str) -> Any:
 
 
 def resolve_env(env_id: str) -> Choice:
-    """``PushCubeRL`` (or a registered ``PushCubeEnv`` subclass) -> ``push_cube``; any other
-    registered or Gymnasium id -> ``gym`` with ``gym_id``."""
-    push_cube = GROUP_SCHEMAS["env"][PUSH_CUBE_OPTION]
+    """``PushCubeRL`` / ``PushCubeMuJoCo`` (or a registered subclass) -> ``push_cube`` /
+    ``push_cube_mujoco``; any other registered or Gymnasium id -> ``gym`` with ``gym_id``."""
     if env_id in registered_envs():
-        if issubclass(get_env_spec(env_id).env_class, PushCubeEnv):
-            if env_id == _schema_default(push_cube, "env_id"):
-                return Choice(PUSH_CUBE_OPTION)
-            return Choice(PUSH_CUBE_OPTION, {"env_id": env_id})
+        env_class = get_env_spec(env_id).env_class
+        for option, base in ENV_OPTION_OF_CLASS.items():
+            if issubclass(env_class, base):
+                if env_id == _schema_default(GROUP_SCHEMAS["env"][option], "env_id"):
+                    return Choice(option)
+                return Choice(option, {"env_id": env_id})
         return Choice(GYM_OPTION, {"gym_id": env_id})
     try:
         gym.spec(env_id)

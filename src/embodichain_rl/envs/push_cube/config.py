@@ -113,7 +113,8 @@ class PushCubeConfig:
         for key in overrides:
             if key not in valid:
                 raise TypeError(
-                    f"PushCubeEnv got an unexpected keyword argument {key!r}; "
+                    f"{type(self).__name__.removesuffix('Config')}Env got an unexpected "
+                    f"keyword argument {key!r}; "
                     f"valid keys: {sorted(valid)}"
                 )
         cfg = dataclasses.replace(self, **overrides)

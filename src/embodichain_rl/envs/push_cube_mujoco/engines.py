@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import importlib.util
+from typing import Any
 
 import torch
 
 MUJOCO_EXTRA = "pip install 'embodichain-rl[mujoco]'"
+
+
+def quiet_warp() -> Any:
+    """``warp``, imported with its banner and per-module build lines off (warnings stay)."""
+    import warp as wp
+
+    wp.config.quiet = True
+    if hasattr(wp, "LOG_WARNING"):
+        wp.config.log_level = wp.LOG_WARNING
+    return wp
 
 
 def engine_problem(backend: str, device: torch.device | str) -> str | None:
@@ -27,9 +38,7 @@ def engine_problem(backend: str, device: torch.device | str) -> str | None:
             "use runtime.device=cpu|cuda or env.backend=mujoco"
         )
     if device.type == "cuda":
-        import warp as wp
-
-        wp.config.quiet = True
+        wp = quiet_warp()
         wp.init()
         if not wp.is_cuda_available():
             return (

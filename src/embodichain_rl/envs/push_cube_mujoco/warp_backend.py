@@ -13,7 +13,7 @@ from typing import Any
 import mujoco
 import torch
 
-from embodichain_rl.envs.push_cube_mujoco.engines import engine_problem
+from embodichain_rl.envs.push_cube_mujoco.engines import engine_problem, quiet_warp
 
 
 def _warp_device(device: torch.device) -> str:
@@ -33,13 +33,12 @@ class MujocoWarpBackend:
         device: torch.device,
         max_contacts_per_env: int,
     ) -> None:
+        wp = quiet_warp()
         import mujoco_warp as mjw
-        import warp as wp
 
         problem = engine_problem("mujoco_warp", device)
         if problem is not None:
             raise RuntimeError(problem)
-        wp.config.quiet = True
         self._wp, self._mjw = wp, mjw
         self.device = device
         self.substeps = int(substeps)
