@@ -50,6 +50,7 @@ def test_spaces_shapes_dtypes_and_info_keys(make: Factory, mode: str) -> None:
     env = make(num_envs=3, control_mode=mode)
     assert env.single_observation_space.shape == (obs_dim,)
     assert env.single_action_space.shape == (act_dim,)
+    assert (env.single_action_space.low == -1).all() and (env.single_action_space.high == 1).all()
     assert env.observation_space.shape == (3, obs_dim)
     obs, info = env.reset(seed=0)
     assert obs.shape == (3, obs_dim) and obs.dtype == torch.float32
@@ -68,6 +69,7 @@ def test_spaces_shapes_dtypes_and_info_keys(make: Factory, mode: str) -> None:
     }
     for key in ("success", "fell", "distance_to_goal", "tcp_to_cube", "cube_speed"):
         assert info["metrics"][key].shape == (3,)
+    assert info["metrics"]["success"].dtype == torch.bool
     torch.testing.assert_close(torch.stack(list(info["rewards"].values())).sum(0), reward)
     env.close()
 
@@ -84,6 +86,7 @@ def test_time_limit_truncates_and_final_obs_keeps_the_ended_episode(make: Factor
     assert truncated.all() and not terminated.any()
     cube = env.layout.slices["cube_xy"]
     assert not torch.allclose(obs[:, cube], info["final_obs"][:, cube])
+    assert torch.equal(env.elapsed, torch.zeros(4, dtype=torch.int64))
     assert torch.equal(env.episode_counters, torch.ones(4, dtype=torch.int64))
     env.close()
 

@@ -1,4 +1,5 @@
-"""PushCubeEnv follows the batched-env contract of ``envs/base.py``."""
+"""PushCubeEnv specifics: registration, config overrides, clipping, the observation layout
+(the batched-env contract shared with PushCubeMuJoCo: test_push_cube_backends_contract)."""
 
 from __future__ import annotations
 
@@ -8,36 +9,6 @@ import torch
 
 from embodichain_rl.envs import make_env, registered_envs
 from embodichain_rl.envs.push_cube import ObservationLayout, PushCubeConfig, PushCubeEnv
-
-
-@pytest.mark.parametrize(
-    ("mode", "obs_dim", "act_dim"), [("joint_delta_pos", 29, 6), ("ee_delta_pos", 17, 3)]
-)
-def test_spaces_and_shapes(mode: str, obs_dim: int, act_dim: int) -> None:
-    env = PushCubeEnv(num_envs=5, control_mode=mode)
-    assert env.single_observation_space.shape == (obs_dim,)
-    assert env.single_action_space.shape == (act_dim,)
-    assert (env.single_action_space.low == -1).all() and (env.single_action_space.high == 1).all()
-    assert env.observation_space.shape == (5, obs_dim)
-    obs, info = env.reset(seed=0)
-    assert obs.shape == (5, obs_dim) and obs.dtype == torch.float32
-    assert isinstance(info, dict)
-    obs, reward, terminated, truncated, info = env.step(torch.zeros(5, act_dim))
-    assert obs.shape == (5, obs_dim) and obs.dtype == torch.float32
-    assert reward.shape == (5,) and reward.dtype == torch.float32
-    assert terminated.dtype == torch.bool and truncated.dtype == torch.bool
-    assert info["final_obs"].shape == (5, obs_dim)
-    assert set(info["rewards"]) == {
-        "reaching",
-        "place",
-        "place_penalty",
-        "action_penalty",
-        "success",
-    }
-    for key in ("success", "distance_to_goal", "tcp_to_cube", "fell"):
-        assert info["metrics"][key].shape == (5,)
-    assert info["metrics"]["success"].dtype == torch.bool
-    torch.testing.assert_close(torch.stack(list(info["rewards"].values())).sum(0), reward)
 
 
 def test_registered_and_built_through_make_env() -> None:
@@ -78,23 +49,6 @@ def test_out_of_range_actions_are_clipped() -> None:
     out_b = b.step(big.clamp(-1, 1))
     torch.testing.assert_close(out_a[0], out_b[0])
     torch.testing.assert_close(out_a[1], out_b[1])
-
-
-def test_truncation_at_the_episode_length_and_final_obs() -> None:
-    env = PushCubeEnv(num_envs=4, max_episode_steps=3, control_mode="ee_delta_pos")
-    obs, _ = env.reset(seed=1)
-    zero = torch.zeros(4, 3)
-    for _ in range(2):
-        obs, _, terminated, truncated, info = env.step(zero)
-        assert not truncated.any() and not terminated.any()
-        torch.testing.assert_close(info["final_obs"], obs)
-    obs, _, terminated, truncated, info = env.step(zero)
-    assert truncated.all() and not terminated.any()
-    # New episodes start: the cube/goal of every env changes, final_obs keeps the old one.
-    cube = env.layout.slices["cube_xy"]
-    assert not torch.allclose(obs[:, cube], info["final_obs"][:, cube])
-    assert torch.equal(env.elapsed, torch.zeros(4, dtype=torch.int64))
-    assert torch.equal(env.episode_counters, torch.ones(4, dtype=torch.int64))
 
 
 def test_layout_slices_cover_the_vector() -> None:

@@ -186,7 +186,9 @@ def run_pushes(args: argparse.Namespace) -> int:
     """``embodichain-bench pushes``."""
     from embodichain_rl.envs.push_cube_mujoco.pushes import report
 
-    _check_engine(argparse.Namespace(env="PushCubeMuJoCo", backend="mujoco"), torch.device("cpu"))
+    problem = engine_problem("mujoco", torch.device("cpu"))
+    if problem is not None:
+        raise UsageError(problem)
     print("cube displacement (cm) and yaw (deg) after the same TCP motion, ee_delta_pos, CPU")
     print(report())
     return 0

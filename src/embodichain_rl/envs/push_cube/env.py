@@ -16,7 +16,7 @@ from embodichain_rl.envs.push_cube.kinematics import tcp_position
 from embodichain_rl.envs.push_cube.observations import ObservationLayout, build_observation
 from embodichain_rl.envs.push_cube.outcome import step_outcome
 from embodichain_rl.envs.push_cube.render import render_frame
-from embodichain_rl.envs.push_cube.resets import hash_seed, sample_starts
+from embodichain_rl.envs.push_cube.resets import StartSampler, hash_seed
 from embodichain_rl.envs.registry import register_env
 
 logger = logging.getLogger(__name__)
@@ -76,6 +76,7 @@ class PushCubeEnv(EmbodiedEnv):
         dev, cfg = self.device, self.cfg
         f32 = torch.float32
         self._env_index = torch.arange(self.num_envs, dtype=torch.int64, device=dev)
+        self._starts = StartSampler.build(cfg, dev)
         self._q_low = torch.tensor(cfg.joint_lower, dtype=f32, device=dev)
         self._q_high = torch.tensor(cfg.joint_upper, dtype=f32, device=dev)
         self._fractions = torch.tensor(JOINT_STEP_FRACTIONS, dtype=f32, device=dev)
@@ -91,7 +92,7 @@ class PushCubeEnv(EmbodiedEnv):
     # ----------------------------------------------------------------------------- resets
     def _sample(self, episode: torch.Tensor) -> dict[str, torch.Tensor]:
         """Fresh initial states of every env for the given per-env episode counters."""
-        return sample_starts(self.cfg, self._seed_key, self._env_index, episode)
+        return self._starts(self._seed_key, self._env_index, episode)
 
     def _load(self, fresh: dict[str, torch.Tensor]) -> None:
         self.qpos = fresh["q"]

@@ -20,7 +20,7 @@ from embodichain_rl.envs.push_cube.kinematics import dls_step, position_jacobian
 from embodichain_rl.envs.push_cube.observations import ObservationLayout, build_observation
 from embodichain_rl.envs.push_cube.outcome import step_outcome
 from embodichain_rl.envs.push_cube.render import render_frame
-from embodichain_rl.envs.push_cube.resets import hash_seed, sample_starts
+from embodichain_rl.envs.push_cube.resets import StartSampler, hash_seed
 from embodichain_rl.envs.push_cube_mujoco.backend import PhysicsBackend
 from embodichain_rl.envs.push_cube_mujoco.config import PushCubeMuJoCoConfig
 from embodichain_rl.envs.push_cube_mujoco.cube_pose import free_pose, planar_pose, planar_twist
@@ -82,7 +82,7 @@ class PushCubeMuJoCoEnv(EmbodiedEnv):
         self._seed_key = hash_seed(int(torch.randint(0, 2**31 - 1, ()).item()), self.device)
         self._episode = torch.zeros(self.num_envs, dtype=torch.int64, device=self.device)
         self.elapsed = torch.zeros(self.num_envs, dtype=torch.int64, device=self.device)
-        fresh = sample_starts(self.cfg, self._seed_key, self._env_index, self._episode)
+        fresh = self._starts(self._seed_key, self._env_index, self._episode)
         self.goal, self.prev_distance, self.q_target = fresh["goal"], fresh["distance"], fresh["q"]
         self._start(self._everywhere)
         logger.debug(
@@ -96,6 +96,7 @@ class PushCubeMuJoCoEnv(EmbodiedEnv):
     def _build_constants(self) -> None:
         dev, cfg, f32 = self.device, self.cfg, torch.float32
         self._env_index = torch.arange(self.num_envs, dtype=torch.int64, device=dev)
+        self._starts = StartSampler.build(cfg, dev)
         self._q_low = torch.tensor(cfg.joint_lower, dtype=f32, device=dev)
         self._q_high = torch.tensor(cfg.joint_upper, dtype=f32, device=dev)
         self._ws_low = torch.tensor(cfg.ee_workspace_low, dtype=f32, device=dev)
@@ -117,7 +118,7 @@ class PushCubeMuJoCoEnv(EmbodiedEnv):
 
     def _start(self, mask: torch.Tensor) -> None:
         """Fresh episodes in the envs where ``mask`` is true (their episode counter as is)."""
-        fresh = sample_starts(self.cfg, self._seed_key, self._env_index, self._episode)
+        fresh = self._starts(self._seed_key, self._env_index, self._episode)
         qpos = torch.cat((fresh["q"], free_pose(fresh["cube"], self.cfg.cube_half_size)), -1)
         self.backend.write(
             mask.to(self.backend.device),
