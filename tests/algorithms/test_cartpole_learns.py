@@ -27,6 +27,7 @@ CARTPOLE = (
     "eval.num_envs=16",
     "checkpoint.save_freq=0",
     "logging.progress_bar=false",
+    "runtime.compile=none",
     "policy.actor.hidden_sizes=[64,64]",
     "policy.actor.activation=tanh",
     "policy.critic.hidden_sizes=[64,64]",

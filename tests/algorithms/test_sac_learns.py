@@ -29,6 +29,7 @@ def test_sac_swings_pendulum_up(tmp_path: Path) -> None:
             "eval.freq=0",
             "eval.num_envs=16",
             "logging.progress_bar=false",
+            "runtime.compile=none",
             f"hydra.run.dir={tmp_path}",
         ]
     )

@@ -24,7 +24,23 @@ def test_two_rank_update_equals_single_process_update_on_both_batches(tmp_path: 
     ranks = [torch.load(tmp_path / f"rank{r}.pt") for r in range(2)]
     together = workers.one_update(workers.fixed_rollout())
     rank0_alone = workers.one_update(workers.fixed_rollout().envs(0, workers.N_PER_RANK))
-    for key in ("params", "grads", "normalizer"):
+    for key in ("params", "grads", "normalizer", "value_stats"):
         assert torch.equal(ranks[0][key], ranks[1][key]), key
         torch.testing.assert_close(ranks[0][key], together[key], rtol=1e-4, atol=1e-6)
     assert not torch.allclose(rank0_alone["params"], together["params"], rtol=1e-4, atol=1e-6)
+
+
+def test_two_rank_reward_scaling_equals_one_process_over_both_ranks_envs(tmp_path: Path) -> None:
+    """The running return statistics merge both ranks every step: each rank's scaled rewards
+    are the matching columns of one scaler over all envs, and the statistics are equal."""
+    mp.spawn(workers.scale_own_slice, args=(tmp_path,), nprocs=2, join=True)
+    ranks = [torch.load(tmp_path / f"rank{r}.pt") for r in range(2)]
+    together = workers.scale_rewards(workers.fixed_rollout())
+    rank0_alone = workers.scale_rewards(workers.fixed_rollout().envs(0, workers.N_PER_RANK))
+    n = workers.N_PER_RANK
+    for rank, result in enumerate(ranks):
+        columns = slice(rank * n, (rank + 1) * n)
+        torch.testing.assert_close(result["scaled"], together["scaled"][:, columns])
+        torch.testing.assert_close(result["returns"], together["returns"][columns])
+        torch.testing.assert_close(result["stats"], together["stats"])
+    assert not torch.allclose(rank0_alone["scaled"], together["scaled"][:, :n])

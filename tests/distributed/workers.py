@@ -11,6 +11,7 @@ import torch
 import torch.distributed as dist
 from hydra import compose, initialize_config_module
 
+from embodichain_rl.algorithms.normalization import ReturnScaler
 from embodichain_rl.algorithms.ppo import PPO
 from embodichain_rl.config import register_configs
 from embodichain_rl.distributed import SINGLE_PROCESS, DistributedContext, rank_seed
@@ -93,6 +94,8 @@ def train_several_updates(rank: int, out_dir: Path) -> None:
         "algorithm.num_minibatches=2",
         "algorithm.n_epochs=2",
         "algorithm.target_kl=0.02",
+        "algorithm.normalize_reward=true",
+        "algorithm.normalize_value=true",
     ]
     parts, initial = train_on_rank(ctx, overrides, rollout_steps=4, iterations=3)
     buffer = parts.algorithm.buffer
@@ -172,8 +175,9 @@ def fixed_rollout() -> Rollout:
 
 def one_update(data: Rollout, ctx: DistributedContext = SINGLE_PROCESS) -> dict[str, torch.Tensor]:
     """Same initial policy everywhere; feed ``data`` into the buffer as a rollout would,
-    then one PPO update with one minibatch per epoch (which then folds every rank's
-    observations into the normaliser)."""
+    then one PPO update with one minibatch per epoch on standardised value targets (which
+    folds every rank's returns into the value statistics first and every rank's
+    observations into the normaliser after)."""
     torch.manual_seed(123)
     policy = ActorCritic(
         obs_dim=OBS_DIM,
@@ -191,6 +195,7 @@ def one_update(data: Rollout, ctx: DistributedContext = SINGLE_PROCESS) -> dict[
         num_minibatches=1,
         max_grad_norm=0.5,
         seed=0,
+        normalize_value=True,
         distributed=ctx,
     )
     algorithm.initialize_buffer(steps, envs, OBS_DIM, ACTION_DIM)
@@ -212,7 +217,35 @@ def one_update(data: Rollout, ctx: DistributedContext = SINGLE_PROCESS) -> dict[
         "params": torch.cat([p.detach().reshape(-1) for p in policy.parameters()]),
         "grads": torch.cat([p.grad.reshape(-1) for p in policy.parameters() if p.grad is not None]),
         "normalizer": torch.cat([b.reshape(-1).double() for b in policy.buffers()]),
+        "value_stats": _stats(algorithm.value_normalizer.stats),
     }
+
+
+def _stats(module: torch.nn.Module) -> torch.Tensor:
+    return torch.cat([b.reshape(-1).double() for b in module.buffers()])
+
+
+def scale_rewards(
+    data: Rollout, ctx: DistributedContext = SINGLE_PROCESS
+) -> dict[str, torch.Tensor]:
+    """``data``'s rewards through a return scaler (gamma 0.9, clip 2), step by step."""
+    scaler = ReturnScaler(
+        num_envs=data.rewards.shape[1],
+        gamma=0.9,
+        clip=2.0,
+        device=torch.device("cpu"),
+        distributed=ctx,
+    )
+    scaled = torch.stack([scaler(r, d) for r, d in zip(data.rewards, data.dones, strict=True)])
+    return {"scaled": scaled, "returns": scaler.returns.clone(), "stats": _stats(scaler.stats)}
+
+
+def scale_own_slice(rank: int, out_dir: Path) -> None:
+    """Rank ``rank`` scales its own envs' rewards of the fixed rollout."""
+    ctx = join(rank, out_dir / "store")
+    mine = fixed_rollout().envs(rank * N_PER_RANK, (rank + 1) * N_PER_RANK)
+    torch.save(scale_rewards(mine, ctx), out_dir / f"rank{rank}.pt")
+    leave()
 
 
 def update_on_own_slice(rank: int, out_dir: Path) -> None:

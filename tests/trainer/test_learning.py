@@ -18,6 +18,7 @@ from embodichain_rl.trainer.run import run
 COMMON = (
     "runtime.device=cpu",
     "logging.progress_bar=false",
+    "runtime.compile=none",  # learning is asserted on the eager path, whatever auto would pick
     "checkpoint.save_freq=0",
     "eval.freq=0",
     "eval.num_envs=128",

@@ -13,7 +13,15 @@ from tests.trainer.resume_helpers import TIMING_TAGS, TINY, scalars
 
 # The linear LR schedule's horizon is pinned so both halves decay over the same 6 updates;
 # eval every 3 iterations puts an evaluation (and best.pt) at the stop point in both runs.
-EXACT = [*TINY, "eval.freq=3", "algorithm.lr_schedule=linear", "algorithm.total_updates=6"]
+# Reward scaling and value normalisation are on: their running statistics must resume too.
+EXACT = [
+    *TINY,
+    "eval.freq=3",
+    "algorithm.lr_schedule=linear",
+    "algorithm.total_updates=6",
+    "algorithm.normalize_reward=true",
+    "algorithm.normalize_value=true",
+]
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +56,12 @@ def test_resumed_parameters_and_optimizer_are_bit_identical(three_runs: dict[str
         assert torch.equal(state["exp_avg"], other["exp_avg"])
         assert torch.equal(state["exp_avg_sq"], other["exp_avg_sq"])
     assert torch.equal(one_go["rng"]["torch"], resumed["rng"]["torch"])
+    for part in ("reward_scaler", "value_normalizer"):
+        saved, again = tensors(one_go["algorithm"][part]), tensors(resumed["algorithm"][part])
+        assert saved.keys() == again.keys()
+        assert "returns" in saved or "count" in saved
+        for key, value in saved.items():
+            assert torch.equal(value, again[key]), (part, key)
     for key, value in one_go["env"].items():
         assert torch.equal(value, resumed["env"][key]), key
 
@@ -75,3 +89,14 @@ def test_resume_keeps_best_so_far_and_writes_its_own_directory(
     assert resumed["config"]["runtime"]["resume"].endswith("first")
     for run_dir in three_runs.values():
         assert (run_dir / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def tensors(state: dict, prefix: str = "") -> dict[str, torch.Tensor]:
+    """Every tensor of a nested state dict, by dotted key."""
+    flat: dict[str, torch.Tensor] = {}
+    for key, value in state.items():
+        if isinstance(value, dict):
+            flat.update(tensors(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat

@@ -21,7 +21,7 @@ SMOKE = ["+debug=smoke", "runtime.device=cpu"]
 
 def _train(*args: str, cwd: Path, preset: list[str] = SMOKE) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "embodichain_rl.cli.train", *preset, *args],
+        [sys.executable, "-m", "embodichain_rl.cli.train", "runtime.compile=none", *preset, *args],
         cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -17,7 +17,8 @@ from tests.trainer.resume_helpers import TINY
 
 
 def _train_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "embodichain_rl.cli.train", *args]
+    # Eager pinned: runtime.compile=auto would compile a 100,000-iteration run.
+    return [sys.executable, "-m", "embodichain_rl.cli.train", "runtime.compile=none", *args]
 
 
 def _sigterm_after_two_checkpoints(run_dir: Path, cwd: Path, *args: str) -> str:

@@ -13,6 +13,7 @@ from torch.profiler import record_function
 from embodichain_rl.algorithms.base import BaseAlgorithm, StepCallback
 from embodichain_rl.algorithms.gae import compute_gae
 from embodichain_rl.algorithms.losses import ppo_loss
+from embodichain_rl.algorithms.normalization import ReturnScaler, ValueNormalizer
 from embodichain_rl.algorithms.ppo_config import PPOConfig, minibatch_size
 from embodichain_rl.algorithms.registry import register_algo
 from embodichain_rl.buffer.rollout_buffer import Batch, RolloutBuffer
@@ -59,6 +60,12 @@ class PPO(BaseAlgorithm):
     observation normaliser (if any) is frozen during collection and the epochs, and folds
     the rollout's observations in at the end of ``update``, so the ratio of the first
     minibatch is 1.
+
+    Reward scaling (``normalize_reward``) divides every reward by the running std of the
+    discounted return before it is stored (the env's raw reward still reaches ``on_step``,
+    so logged returns stay raw); value normalisation (``normalize_value``) trains the critic
+    on standardised targets and de-standardises it wherever a value enters GAE. Both are on
+    the device, in ``state_dict``, and take their statistics over all ranks.
 
     Data-parallel (``distributed`` with several ranks): every rank starts from rank 0's
     policy and learns from its own rollout; the observation normaliser merges all ranks'
@@ -113,6 +120,14 @@ class PPO(BaseAlgorithm):
         """Number of completed ``update`` calls (drives the learning-rate schedule)."""
         self.compile_mode = "none"
         """How the hot functions run (``runtime.compile``; see ``use_compile``)."""
+        self.reward_scaler: ReturnScaler | None = None
+        """Running return-based reward scaling (``normalize_reward``; built with the buffer)."""
+        self.value_normalizer = (
+            ValueNormalizer(device=self.device, distributed=distributed)
+            if self.config.normalize_value
+            else None
+        )
+        """Running statistics of the value targets (``normalize_value``)."""
         self._rollout_step = self._eager_rollout_step
         self._minibatch_loss = self._eager_minibatch_loss
         self._optimizer_step = self._eager_optimizer_step
@@ -155,6 +170,14 @@ class PPO(BaseAlgorithm):
             cfg.num_minibatches, cfg.batch_size, num_steps, num_envs
         )
         super().initialize_buffer(num_steps, num_envs, obs_dim, action_dim)
+        if cfg.normalize_reward:
+            self.reward_scaler = ReturnScaler(
+                num_envs=num_envs,
+                gamma=cfg.gamma,
+                clip=cfg.reward_clip,
+                device=self.device,
+                distributed=self.distributed,
+            )
         total = num_steps * num_envs
         if total % self.minibatch_size:
             log.warning(
@@ -188,28 +211,41 @@ class PPO(BaseAlgorithm):
             with record_function(PROFILE_SCOPES["store"]):
                 if on_step is not None:
                     on_step(step.reward, step.terminated, step.truncated, step.info)
+                dones = step.terminated | step.truncated
+                reward = step.reward
+                if self.reward_scaler is not None:
+                    reward = self.reward_scaler(reward, dones)
                 buffer.add(
                     obs=obs,
                     actions=step.action,
                     log_probs=step.log_prob,
-                    rewards=step.stored_reward,
-                    dones=step.terminated | step.truncated,
+                    rewards=reward + step.bootstrap,
+                    dones=dones,
                     values=step.value,
                 )
             obs = step.next_obs
         with record_function(PROFILE_SCOPES["advantages"]):
-            self._compute_advantages(self.policy.get_value(obs))
+            self._compute_advantages(self._value(obs))
         return obs
 
+    def _value(self, obs: torch.Tensor) -> torch.Tensor:
+        """The critic's value of ``obs`` in return units (de-standardised when
+        ``normalize_value``)."""
+        value = self.policy.get_value(obs)
+        if self.value_normalizer is None:
+            return value
+        return self.value_normalizer.denormalize(value)
+
     def _eager_rollout_step(self, env: EmbodiedEnv, obs: torch.Tensor) -> RolloutStep:
-        """One env step of every env from ``obs``: sample, step, and add ``γ·V(final_obs)``
-        to the reward of episodes cut by the time limit."""
-        policy = self.policy
-        action, log_prob, value = policy.get_action(obs)
+        """One env step of every env from ``obs``: sample, step, and ``γ·V(final_obs)`` for
+        episodes cut by the time limit (values in return units)."""
+        action, log_prob, value = self.policy.get_action(obs)
+        if self.value_normalizer is not None:
+            value = self.value_normalizer.denormalize(value)
         next_obs, reward, terminated, truncated, info = env.step(action)
         if "final_obs" not in info:
             raise KeyError(f"{type(env).__name__}.step must put 'final_obs' in info")
-        final_value = policy.get_value(info["final_obs"])
+        final_value = self._value(info["final_obs"])
         time_limited = truncated & ~terminated
         bootstrap = torch.where(time_limited, final_value, torch.zeros_like(final_value))
         return RolloutStep(
@@ -221,7 +257,7 @@ class PPO(BaseAlgorithm):
             terminated=terminated,
             truncated=truncated,
             info=info,
-            stored_reward=reward + self.config.gamma * bootstrap,
+            bootstrap=self.config.gamma * bootstrap,
         )
 
     def _compute_advantages(self, next_value: torch.Tensor) -> None:
@@ -244,6 +280,8 @@ class PPO(BaseAlgorithm):
         self._set_learning_rate(lr)
         self.policy.train()
         params = self._parameters()
+        if self.value_normalizer is not None:
+            self.value_normalizer.update(buffer.returns)
         sums = torch.zeros(len(METRIC_NAMES), device=self.device)
         kl_index = METRIC_NAMES.index("approx_kl")
         minibatches = 0
@@ -286,6 +324,8 @@ class PPO(BaseAlgorithm):
         metrics["explained_variance"] = explained_variance(buffer.values, buffer.returns)
         metrics["lr"] = torch.full((), lr, device=self.device)
         metrics["epochs"] = torch.full((), float(epochs), device=self.device)
+        if self.reward_scaler is not None:
+            metrics["reward_scale_std"] = self.reward_scaler.std()
         action_std = self.policy.action_std()
         if action_std is not None:
             metrics["action_std"] = action_std
@@ -333,6 +373,9 @@ class PPO(BaseAlgorithm):
         order)."""
         cfg = self.config
         log_probs, entropy, values = self.policy.evaluate_actions(obs, actions)
+        if self.value_normalizer is not None:  # the critic's own (standardised) scale
+            old_values = self.value_normalizer.normalize(old_values)
+            returns = self.value_normalizer.normalize(returns)
         terms = ppo_loss(
             log_probs=log_probs,
             old_log_probs=old_log_probs,
@@ -356,14 +399,24 @@ class PPO(BaseAlgorithm):
         self.optimizer.step()
 
     def state_dict(self) -> dict[str, Any]:
-        return {
+        state: dict[str, Any] = {
             "optimizer": self.optimizer.state_dict(),
             "update_count": self.update_count,
             "generator": self.generator.get_state(),
         }
+        if self.reward_scaler is not None:
+            state["reward_scaler"] = self.reward_scaler.state_dict()
+        if self.value_normalizer is not None:
+            state["value_normalizer"] = self.value_normalizer.state_dict()
+        return state
 
     def rank_local_state(self) -> dict[str, Any]:
-        return {"generator": self.generator.get_state()}
+        """This rank's minibatch stream and, with reward scaling, its envs' running returns
+        (its envs restart from a seeded reset on resume) under rank 0's global statistics."""
+        state: dict[str, Any] = {"generator": self.generator.get_state()}
+        if self.reward_scaler is not None:
+            state["reward_returns"] = self.reward_scaler.returns.clone()
+        return state
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.optimizer.load_state_dict(state["optimizer"])
@@ -371,6 +424,10 @@ class PPO(BaseAlgorithm):
             group["lr"] = torch.tensor(float(group["lr"]), device=self.device)
         self.update_count = int(state["update_count"])
         self.generator.set_state(state["generator"].cpu())
+        _load_part(state, "reward_scaler", self.reward_scaler)
+        _load_part(state, "value_normalizer", self.value_normalizer)
+        if self.reward_scaler is not None and "reward_returns" in state:
+            self.reward_scaler.returns.copy_(state["reward_returns"])
 
 
 @dataclass
@@ -393,8 +450,9 @@ class RolloutStep:
     """Episode cut by the time limit."""
     info: dict[str, Any]
     """The env's info (``final_obs``, ``rewards``, ``metrics``)."""
-    stored_reward: torch.Tensor
-    """Reward plus ``γ·V(final_obs)`` where the episode was truncated (what PPO learns on)."""
+    bootstrap: torch.Tensor
+    """``γ·V(final_obs)`` where the episode was cut by the time limit, else 0 (added to the
+    (scaled) reward PPO learns on)."""
 
 
 def explained_variance(predicted: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -403,3 +461,19 @@ def explained_variance(predicted: torch.Tensor, target: torch.Tensor) -> torch.T
     target_var = target.var()
     ratio = (target - predicted).var() / target_var
     return torch.where(target_var > 0, 1.0 - ratio, torch.full_like(ratio, float("nan")))
+
+
+def _load_part(
+    state: dict[str, Any], key: str, part: ReturnScaler | ValueNormalizer | None
+) -> None:
+    """Restore ``part`` from ``state[key]``; a checkpoint written with it off (or on) while
+    the run has it on (or off) is refused by name."""
+    if (part is None) != (key not in state):
+        saved = "with" if key in state else "without"
+        raise ValueError(
+            f"checkpoint was written {saved} PPO {key} but this run has it "
+            f"{'off' if part is None else 'on'}: match algorithm.normalize_reward / "
+            "algorithm.normalize_value to the checkpoint's config"
+        )
+    if part is not None:
+        part.load_state_dict(state[key])

@@ -1,14 +1,21 @@
-"""``embodichain-bench train``: PPO training throughput of the framework against a plain
-single-file reference loop (:mod:`embodichain_rl.bench.reference_ppo`, shipped in the
-package), per ``--num-envs``.
+"""``embodichain-bench train``: PPO training throughput of the framework against peers, per
+``--num-envs``.
 
-Both sides run PushCube with the default config's network (128-128 ELU actor and critic),
-16 rollout steps, 5 epochs and minibatches of 8,192 samples (capped at the rollout size).
-The two run in one process, built side by side, their iterations alternating (order flipped
-every round) so that background load on a shared machine hits both alike. Warm-up
+Peers (``--against``, one or more): ``reference``, a plain single-file reference loop
+(:mod:`embodichain_rl.bench.reference_ppo`, shipped in the package), and ``rsl_rl``,
+rsl_rl's PPO driven as its ``OnPolicyRunner`` drives it, through an adapter from our batched
+env to its ``VecEnv`` (:mod:`embodichain_rl.bench.rsl_rl_peer`; needs the ``bench`` extra).
+
+Every side runs PushCube with the default config's network (128-128 ELU actor and critic),
+16 rollout steps, 5 epochs and the default config's minibatches (4 per epoch: 8,192 samples
+at 2,048 envs).
+All run in one process, built side by side, their iterations alternating (order flipped
+every round) so that background load on a shared machine hits them alike. Warm-up
 iterations are excluded (they include compilation and graph capture of the fast paths);
 each figure is the median over the timed iterations. ``--compile`` times the framework
-once per ``runtime.compile`` mode, each against the same reference.
+once per ``runtime.compile`` mode, each against the same peers. The ratio lines divide the
+framework's end-to-end steps/s by each peer's (for rsl_rl also rollout steps/s and update
+samples/s).
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from omegaconf import DictConfig
 
 from embodichain_rl.algorithms.ppo_config import minibatch_size
 from embodichain_rl.bench import reference_ppo
+from embodichain_rl.cli.app_args import UsageError
 from embodichain_rl.config import register_configs
 from embodichain_rl.envs.base import EmbodiedEnv
 from embodichain_rl.trainer.build import build_components
@@ -233,6 +241,42 @@ def reference_subject(cfg: DictConfig, device: torch.device) -> Subject:
     return Subject("reference", ppo.rollout, update, steps, samples)
 
 
+PEERS = ("reference", "rsl_rl")
+"""``--against`` choices: the implementations the framework is timed against."""
+
+
+def peer_subject(name: str, cfg: DictConfig, device: torch.device) -> Subject:
+    """The ``--against`` peer ``name`` built with ``cfg``'s sizes and hyperparameters."""
+    if name == "reference":
+        return reference_subject(cfg, device)
+    if name == "rsl_rl":
+        from embodichain_rl.bench.rsl_rl_peer import rsl_rl_subject
+
+        return rsl_rl_subject(cfg, device)
+    raise ValueError(f"unknown peer {name!r}; valid: {list(PEERS)}")
+
+
+def check_peers(peers: list[str]) -> None:
+    """Refuse, in one line, a peer whose optional dependencies are missing."""
+    if "rsl_rl" in peers:
+        from embodichain_rl.bench.rsl_rl_peer import MissingExtraError, require_rsl_rl
+
+        try:
+            require_rsl_rl()
+        except MissingExtraError as error:
+            raise UsageError(f"--against rsl_rl: {error}") from None
+
+
+def _ratios(name: str, fw: Figures, peer_name: str, peer: Figures) -> str:
+    line = f"  ratio {name}/{peer_name} end-to-end: {fw.end_to_end_sps / peer.end_to_end_sps:.3f}"
+    if peer_name == "rsl_rl":
+        line += (
+            f"  rollout: {fw.rollout_sps / peer.rollout_sps:.3f}"
+            f"  update (samples/s): {fw.update_samples_per_s / peer.update_samples_per_s:.3f}"
+        )
+    return line
+
+
 def _row(name: str, f: Figures) -> str:
     env = "-" if math.isnan(f.env_sps) else f"{f.env_sps:,.0f}"
     return (
@@ -250,7 +294,9 @@ def run_train(args: argparse.Namespace) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
     device = _device(args.device)
-    print("PPO training throughput on PushCube: framework vs reference loop (env steps/s)")
+    peers = list(dict.fromkeys(args.against))
+    check_peers(peers)
+    print(f"PPO training throughput on PushCube: framework vs {', '.join(peers)} (env steps/s)")
     print(_header(device))
     print(f"median of {args.iterations} timed iterations after {args.warmup} warm-up iterations")
     for n in args.num_envs:
@@ -277,16 +323,18 @@ def run_train(args: argparse.Namespace) -> int:
             )
             for mode, name in zip(args.compile, names, strict=True)
         ]
-        subjects.append(reference_subject(cfg, device))
-        *framework, ref = time_interleaved(
+        subjects += [peer_subject(peer, cfg, device) for peer in peers]
+        figures = time_interleaved(
             subjects, warmup=args.warmup, iterations=args.iterations, device=device
         )
+        framework, others = figures[: len(names)], figures[len(names) :]
         for name, fw in zip(names, framework, strict=True):
             print(_row(name, fw))
-        print(_row("reference", ref))
+        for peer, figure in zip(peers, others, strict=True):
+            print(_row(peer, figure))
         for name, fw in zip(names, framework, strict=True):
-            ratio = fw.end_to_end_sps / ref.end_to_end_sps
-            print(f"  ratio {name}/reference end-to-end: {ratio:.3f}")
+            for peer, figure in zip(peers, others, strict=True):
+                print(_ratios(name, fw, peer, figure))
     if args.time_to_success:
         overrides = [f"eval.freq={args.eval_freq}", *args.override, *args.tts_override]
         cfg = compose_config(
@@ -322,7 +370,7 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
 
 def add_train(sub: argparse._SubParsersAction) -> None:
     """Register the ``train`` subcommand."""
-    p = sub.add_parser("train", help="PPO training throughput: framework vs reference loop")
+    p = sub.add_parser("train", help="PPO training throughput: framework vs reference / rsl_rl")
     p.add_argument("--num-envs", type=int, nargs="+", default=[256, 1024, 2048, 4096])
     p.add_argument("--iterations", type=int, default=5, help="timed iterations (median)")
     p.add_argument("--warmup", type=int, default=2, help="untimed iterations first")
@@ -332,7 +380,15 @@ def add_train(sub: argparse._SubParsersAction) -> None:
         nargs="+",
         choices=COMPILE_MODES,
         default=["none"],
-        help="runtime.compile modes to time the framework in (each against the reference)",
+        help="runtime.compile modes to time the framework in (each against every peer)",
+    )
+    p.add_argument(
+        "--against",
+        nargs="+",
+        choices=PEERS,
+        default=["reference"],
+        help="peers timed alongside: the single-file reference loop and/or rsl_rl's PPO "
+        "(rsl_rl needs the bench extra: pip install 'embodichain-rl[bench]')",
     )
     p.add_argument(
         "--time-to-success",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from embodichain_rl.config.checks import at_least, one_of, raise_problems
-from embodichain_rl.utils.compile import COMPILE_MODES
+from embodichain_rl.utils.compile import RUNTIME_COMPILE_CHOICES
 
 
 @dataclass
@@ -23,7 +23,7 @@ class RuntimeConfig:
     """Explicit device (``cpu``, ``cuda``, ``cuda:1``) or ``auto`` to follow ``cuda``."""
     headless: bool = True
     """Run without any window (rendering is always offscreen here); kept for EmbodiChain."""
-    iterations: int = 400
+    iterations: int = 200
     """Training iterations (one rollout + one update each); >= 1."""
     rollout_steps: int = 16
     """Env steps per env per iteration (the rollout length T); >= 1."""
@@ -37,13 +37,15 @@ class RuntimeConfig:
     """Allow starting in a run directory that already holds a run (its files are replaced)."""
     imports: list[str] = field(default_factory=list)
     """Python modules imported before building, to register user envs/policies/algorithms."""
-    compile: str = "none"
-    """How the rollout step and the PPO minibatch update run: ``none`` (eager, the
-    reference), ``compile`` (``torch.compile``, any device) or ``cudagraphs`` (compiled and
-    replayed as CUDA graphs; CUDA only)."""
+    compile: str = "auto"
+    """How the learner's hot functions (PPO: rollout step, minibatch update) run: ``none``
+    (eager, the reference), ``compile`` (``torch.compile``, any device), ``cudagraphs``
+    (compiled and replayed as CUDA graphs; CUDA only) or ``auto`` (``compile`` when a
+    compiler is there and the run is long enough to pay compilation back, else ``none``;
+    the log says which)."""
 
     def __post_init__(self) -> None:
         problems = at_least(self, 0, "seed", "torch_threads")
         problems += at_least(self, 1, "iterations", "rollout_steps")
-        problems += one_of(self, "compile", tuple(COMPILE_MODES))
+        problems += one_of(self, "compile", RUNTIME_COMPILE_CHOICES)
         raise_problems("runtime", problems)

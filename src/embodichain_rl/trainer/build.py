@@ -19,6 +19,7 @@ from embodichain_rl.policies.spaces import (
     action_bounds_kwargs,
 )
 from embodichain_rl.trainer.video import render_overrides
+from embodichain_rl.utils.compile import AUTO
 
 
 @dataclass
@@ -91,7 +92,8 @@ def build_components(
     start from rank 0's policy; an algorithm that cannot synchronise fails here, loudly), and
     an algorithm without its own ``seed`` gets this rank's seed, so ranks draw different
     warm-up actions, exploration noise and minibatches.
-    ``runtime.compile`` selects the algorithm's eager or compiled hot path."""
+    ``runtime.compile`` selects the algorithm's eager or compiled hot path (``auto`` starts
+    eager; the trainer decides after the first iteration)."""
     env = build_env(cfg.env, device=device)
     eval_env = build_env(eval_env_config(cfg), device=device, num_envs=cfg.eval.num_envs)
     spec = policy_spec_of(env, cfg.policy)
@@ -106,7 +108,8 @@ def build_components(
     if distributed.enabled:
         extra["distributed"] = distributed
     algorithm = instantiate(cfg.algorithm, policy=policy, device=device, _convert_="all", **extra)
-    algorithm.use_compile(cfg.runtime.compile)
+    mode = str(cfg.runtime.compile)
+    algorithm.use_compile("none" if mode == AUTO else mode)
     return Components(
         env=env, eval_env=eval_env, policy=policy, algorithm=algorithm, policy_spec=spec
     )

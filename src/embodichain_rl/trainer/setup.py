@@ -20,7 +20,7 @@ from omegaconf import DictConfig
 from embodichain_rl.config.errors import ConfigError
 from embodichain_rl.config.validation import validate_config
 from embodichain_rl.trainer.loggers import LoggerGroup, MetricLogger, TensorBoardLogger, WandbLogger
-from embodichain_rl.utils.compile import check_compile_mode
+from embodichain_rl.utils.compile import AUTO, check_compile_mode
 from embodichain_rl.utils.device import resolve_device
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,8 @@ def run_device(cfg: DictConfig, forced: torch.device | None = None) -> torch.dev
     runtime = cfg.runtime
     try:
         device = forced or resolve_device(str(runtime.device), cuda=bool(runtime.cuda))
-        check_compile_mode(str(runtime.compile), device)
+        if str(runtime.compile) != AUTO:
+            check_compile_mode(str(runtime.compile), device)
     except (ValueError, RuntimeError) as error:
         raise ConfigError(f"invalid configuration: {error}") from error
     return device

@@ -93,7 +93,7 @@ def compile_problem(cfg: DictConfig) -> str | None:
     from embodichain_rl.algorithms.base import unsupported_compile_mode
 
     mode = str(cfg.get("runtime", {}).get("compile", "none"))
-    if mode == "none" or cfg.get("algorithm") is None:
+    if mode in ("none", "auto") or cfg.get("algorithm") is None:
         return None
     try:
         algorithm_class: Any = get_class(str(cfg.algorithm.get("_target_", "")))

@@ -46,10 +46,12 @@ from embodichain_rl.trainer.checkpoint import (
     restore_rng_state,
     save_checkpoint,
 )
+from embodichain_rl.trainer.compile_choice import CompileSwitch
 from embodichain_rl.trainer.episode_stats import EpisodeTracker
 from embodichain_rl.trainer.evaluator import EvalResult, Evaluator
 from embodichain_rl.trainer.interrupt import StopRequest, TrainingInterrupted
 from embodichain_rl.trainer.loggers import LoggerGroup
+from embodichain_rl.trainer.machine_load import machine_warning
 from embodichain_rl.trainer.preflight import preflight
 from embodichain_rl.trainer.progress import ProgressBar
 from embodichain_rl.trainer.resume import resolve_resume_target, run_dir_of, saved_config
@@ -130,6 +132,9 @@ class Trainer:
         resume_from = Path(cfg.runtime.resume) if payload is not None else None
         if cfg.runtime.torch_threads > 0:
             torch.set_num_threads(cfg.runtime.torch_threads)
+        busy = machine_warning(torch.get_num_threads()) if distributed.is_main else None
+        if busy is not None:
+            log.warning(busy)
         self.seed = rank_seed(cfg.runtime.seed, distributed.rank)
         """Seed of this rank's training envs and random streams."""
         seed_everything(self.seed)
@@ -140,6 +145,13 @@ class Trainer:
         self.env: EmbodiedEnv = components.env
         self.eval_env: EmbodiedEnv = components.eval_env
         self.algorithm = components.algorithm
+        self.compile_switch = CompileSwitch(
+            requested=str(cfg.runtime.compile),
+            algorithm=self.algorithm,
+            device=self.device,
+            distributed=distributed,
+        )
+        """``runtime.compile=auto``'s decision and the notice around compilation."""
         self.policy_spec = components.policy_spec
         """What rebuilds the policy without an env (saved in checkpoints)."""
         self.evaluation = EvalCallback(
@@ -322,8 +334,13 @@ class Trainer:
         start, start_step = time.perf_counter(), self.global_step
         with self.stop:
             try:
-                for _ in range(remaining):
+                for done in range(1, remaining + 1):
+                    started = time.perf_counter()
+                    self.compile_switch.before_iteration()
                     metrics = self._iteration(progress)
+                    self.compile_switch.after_iteration(
+                        time.perf_counter() - started, remaining - done
+                    )
                     self.callbacks.on_iteration_end(self, metrics)
                     if self._agree_to_stop():
                         break
