@@ -72,14 +72,14 @@ def test_exactly_one_of_num_minibatches_and_batch_size(
 
 
 def test_minibatches_follow_the_rollout() -> None:
-    # 4 minibatches (the default) of any rollout; a batch_size is taken as given.
+    # N minibatches of any rollout (8 by default); a batch_size is taken as given.
     assert minibatch_size(4, None, 16, 16) == 64
     assert minibatch_size(4, None, 16, 2048) == 8192
     assert minibatch_size(3, None, 5, 2) == 3  # 10 // 3; the last sample is dropped
     assert minibatch_size(None, 24, 16, 2) == 24
     algo = PPO(policy=_policy(), device="cpu")
     algo.initialize_buffer(16, 16, 2, 1)
-    assert algo.minibatch_size == 64
+    assert algo.minibatch_size == 32  # 256 samples / 8
 
 
 def test_linear_schedule_needs_a_horizon_when_built() -> None:

@@ -75,6 +75,7 @@ def test_metrics_are_scalar_device_tensors() -> None:
         "action_std",
         "loss",
         "epochs",
+        "reward_scale_std",  # reward scaling is on by default
     }
     assert set(metrics) == expected
     for value in metrics.values():

@@ -76,6 +76,7 @@ def test_rollout_bootstraps_truncation_only_and_from_the_last_obs() -> None:
         gamma=0.5,
         gae_lambda=0.5,
         normalize_advantage=False,
+        normalize_reward=False,  # raw rewards: the hand-computed targets below
         num_minibatches=3,
     )
     algo.initialize_buffer(3, env.num_envs, env.obs_dim, env.action_dim)

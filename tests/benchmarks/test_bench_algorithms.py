@@ -47,8 +47,8 @@ def test_budget_and_eval_grid_are_converted_per_preset() -> None:
 def test_ppo_gradient_steps_are_epochs_times_minibatches(tmp_path: Path) -> None:
     cfg = compose_preset("ppo", seed=None, max_env_steps=None, eval_every=None, overrides=[])
     with Trainer.from_config(cfg, run_dir=tmp_path) as trainer:
-        # Default: 2,048 envs x 16 steps, 5 epochs x 4 minibatches of 8,192.
-        assert gradient_steps_per_update(cfg, trainer.algorithm) == (20, 20 * 8192)
+        # Default: 2,048 envs x 16 steps, 4 epochs x 8 minibatches of 4,096.
+        assert gradient_steps_per_update(cfg, trainer.algorithm) == (32, 32 * 4096)
 
 
 def test_table_marks_a_target_that_was_not_reached() -> None:
@@ -83,10 +83,10 @@ def test_stops_at_the_first_evaluation_reaching_the_target(
     # (two iterations: the second update is the one timed, the first is warm-up)
     assert float(cells[9]) > 0 and float(cells[5]) <= float(cells[9])
     grad_per_s, samples_per_s = (float(c.replace(",", "")) for c in cells[10:12])
-    # 5 epochs x 4 minibatches of 128 per update: samples/s = 128 x gradient steps/s (the
+    # 4 epochs x 8 minibatches of 64 per update: samples/s = 64 x gradient steps/s (the
     # table rounds gradient steps/s to 0.1 and samples/s to 1).
     assert grad_per_s > 0
-    assert samples_per_s == pytest.approx(128 * grad_per_s, abs=128 * 0.05 + 0.5)
+    assert samples_per_s == pytest.approx(64 * grad_per_s, abs=64 * 0.05 + 0.5)
 
 
 def test_run_to_end_keeps_training_and_reports_every_seed(
@@ -111,9 +111,9 @@ def test_meter_counts_only_iterations_that_trained_after_the_first(tmp_path: Pat
     with Trainer.from_config(cfg, run_dir=tmp_path, callbacks=[meter]) as trainer:
         meter.per_update = gradient_steps_per_update(cfg, trainer.algorithm)
         trainer.learn()
-    assert meter.per_update == (20, 20 * 128)
+    assert meter.per_update == (32, 32 * 64)
     # three iterations train; the first is warm-up (it compiles under runtime.compile)
-    assert (meter.gradient_steps, meter.samples) == (2 * 20, 2 * 20 * 128)
+    assert (meter.gradient_steps, meter.samples) == (2 * 32, 2 * 32 * 64)
     assert meter.update_seconds > 0 and meter.hit_step is None
 
 

@@ -68,9 +68,9 @@ def test_rsl_rl_subject_runs_one_iteration_of_the_same_work() -> None:
     peer = RslRlPeer(cfg, CPU)
     subject = peer.subject()
     alg = peer.alg
-    # Default config: 4 minibatches per epoch, 5 epochs over 8 x 16 samples.
-    assert (alg.num_mini_batches, alg.num_learning_epochs) == (4, 5)
-    assert (subject.env_steps, subject.samples) == (128, 5 * 4 * 32)
+    # Default config: 8 minibatches per epoch, 4 epochs over 8 x 16 samples.
+    assert (alg.num_mini_batches, alg.num_learning_epochs) == (8, 4)
+    assert (subject.env_steps, subject.samples) == (128, 4 * 8 * 16)
     assert alg.optimizer.param_groups[0]["eps"] == cfg.algorithm.adam_eps
     before = [p.detach().clone() for p in alg.actor.parameters()]
     subject.rollout()

@@ -18,6 +18,10 @@ def test_pendulum_best_checkpoint_holds_the_best_eval_return(tmp_path: Path) -> 
         "eval.freq=2",
         "runtime.device=cpu",
         "logging.progress_bar=false",
+        # The seeded trajectory this test was written on: its best return is not the first.
+        "algorithm.normalize_reward=false",
+        "algorithm.normalize_value=false",
+        "runtime.compile=none",
     ]
     with Trainer.from_overrides(overrides, run_dir=run_dir) as trainer:
         summary = trainer.learn()
