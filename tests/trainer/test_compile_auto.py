@@ -20,6 +20,19 @@ from tests.budgets import TINY_RUN
 PPO_MODES = ("none", "compile", "cudagraphs")
 
 
+def eager_auto_choices(
+    iterations: int, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> list[str]:
+    """Train a tiny run with ``runtime.compile=auto``, check it ran eager, and return the
+    ``runtime.compile=auto`` log lines."""
+    caplog.set_level(logging.INFO, logger="embodichain_rl")
+    overrides = [*TINY_RUN, f"runtime.iterations={iterations}", "runtime.compile=auto"]
+    with Trainer.from_overrides(overrides, run_dir=tmp_path / "run") as trainer:
+        trainer.learn()
+        assert trainer.algorithm.compile_mode == "none"
+    return [r.getMessage() for r in caplog.records if "runtime.compile=auto" in r.getMessage()]
+
+
 def test_auto_compiles_only_when_the_saving_exceeds_the_compile_cost() -> None:
     # Saving = eager * (1 - 1/1.4) = eager * 2/7; it equals 60 s at eager = 210 s.
     assert COMPILE_SECONDS == 60.0 and EXPECTED_SPEEDUP == 1.4
@@ -65,12 +78,7 @@ def test_trainer_falls_back_to_eager_with_one_log_line_when_no_compiler_is_found
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     monkeypatch.delenv("CXX", raising=False)
-    caplog.set_level(logging.INFO, logger="embodichain_rl")
-    overrides = [*TINY_RUN, "runtime.iterations=2", "runtime.compile=auto"]
-    with Trainer.from_overrides(overrides, run_dir=tmp_path / "run") as trainer:
-        trainer.learn()
-        assert trainer.algorithm.compile_mode == "none"
-    choices = [r.getMessage() for r in caplog.records if "runtime.compile=auto" in r.getMessage()]
+    choices = eager_auto_choices(2, tmp_path, caplog)
     assert choices == [
         "runtime.compile=auto: eager (no C++ compiler found for torch.compile on CPU "
         "(set CXX or install g++))"
@@ -80,12 +88,7 @@ def test_trainer_falls_back_to_eager_with_one_log_line_when_no_compiler_is_found
 def test_trainer_stays_eager_for_a_short_run_and_says_so(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="embodichain_rl")
-    overrides = [*TINY_RUN, "runtime.iterations=3", "runtime.compile=auto"]
-    with Trainer.from_overrides(overrides, run_dir=tmp_path / "run") as trainer:
-        trainer.learn()
-        assert trainer.algorithm.compile_mode == "none"
-    choices = [r.getMessage() for r in caplog.records if "runtime.compile=auto" in r.getMessage()]
+    choices = eager_auto_choices(3, tmp_path, caplog)
     assert len(choices) == 1
     reason = "too short to pay back" if compiler_problem("cpu") is None else "compiler"
     assert choices[0].startswith("runtime.compile=auto: eager (") and reason in choices[0]
