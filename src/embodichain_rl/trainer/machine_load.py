@@ -1,4 +1,4 @@
-"""A warning when other processes already keep the CPU cores busy.
+"""A warning when other processes already keep this run's CPU cores busy.
 
 With OpenMP's default busy-waiting, torch's worker threads spin while they wait for each
 other; when another process holds one of the cores, every small kernel waits for a
@@ -9,14 +9,16 @@ torch threads avoid the collapse (docs/performance.md).
 
 from __future__ import annotations
 
+import os
 import resource
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from embodichain_rl.sweep.threads import available_cpus
 
 PROC_STAT = Path("/proc/stat")
-"""Linux's system-wide CPU time counters."""
+"""Linux's CPU time counters, one ``cpuN`` line per CPU."""
 
 SAMPLE_SECONDS = 0.1
 """How long the busy-ness of the other processes is sampled at start-up."""
@@ -25,13 +27,45 @@ BUSY_MARGIN = 0.5
 """Load above the cores this run does not use, before the machine counts as busy."""
 
 
-def _cpu_counters() -> tuple[float, float, int]:
-    """Busy and total jiffies of all CPUs, and the number of CPUs (``/proc/stat``)."""
-    lines = PROC_STAT.read_text().splitlines()
-    fields = [float(v) for v in lines[0].split()[1:]]
-    idle = fields[3] + (fields[4] if len(fields) > 4 else 0.0)  # idle + iowait
-    cpus = sum(1 for line in lines if line.startswith("cpu") and line[3:4].isdigit())
-    return sum(fields[:8]) - idle, sum(fields[:8]), max(cpus, 1)
+@dataclass(frozen=True)
+class CpuTimes:
+    """Busy and total clock ticks summed over a set of CPUs, and how many CPUs they are."""
+
+    busy: float
+    total: float
+    cpus: int
+
+
+def cpu_times(proc_stat: str, cpus: set[int] | None = None) -> CpuTimes:
+    """The ``cpuN`` lines of ``proc_stat`` (``/proc/stat``'s text) for the CPUs in ``cpus``
+    (all where None), summed; idle and iowait count as not busy."""
+    busy = total = 0.0
+    counted = 0
+    for line in proc_stat.splitlines():
+        name, *values = line.split()
+        if not (name.startswith("cpu") and name[3:].isdigit()):
+            continue
+        if cpus is not None and int(name[3:]) not in cpus:
+            continue
+        ticks = [float(v) for v in values[:8]]  # user nice system idle iowait irq softirq steal
+        idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0.0)
+        busy += sum(ticks) - idle
+        total += sum(ticks)
+        counted += 1
+    if counted == 0:
+        raise ValueError("no cpuN line for this process's CPUs")
+    return CpuTimes(busy=busy, total=total, cpus=counted)
+
+
+def others_load(before: CpuTimes, after: CpuTimes, own_cores: float) -> float | None:
+    """Cores kept busy by other processes between two samples: the busy share of the ticks
+    times the CPUs, less ``own_cores`` (this process's CPU seconds per wall second);
+    None when no tick elapsed."""
+    elapsed = after.total - before.total
+    if elapsed <= 0:
+        return None
+    busy_cores = (after.busy - before.busy) / elapsed * after.cpus
+    return max(0.0, busy_cores - own_cores)
 
 
 def _own_cpu_seconds() -> float:
@@ -39,21 +73,23 @@ def _own_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _this_process_cpus() -> set[int] | None:
+    return os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+
+
 def other_processes_load(seconds: float = SAMPLE_SECONDS) -> float | None:
-    """Cores kept busy by other processes over a ``seconds`` window (this process's own CPU
-    time taken out); None where ``/proc/stat`` is not readable (not Linux)."""
+    """Cores of this process's CPU set kept busy by other processes over a ``seconds``
+    window; None where ``/proc/stat`` is not readable (not Linux)."""
+    cpus = _this_process_cpus()
     try:
-        busy0, total0, cpus = _cpu_counters()
+        before = cpu_times(PROC_STAT.read_text(), cpus)
         own0, wall0 = _own_cpu_seconds(), time.perf_counter()
         time.sleep(seconds)
-        busy1, total1, _ = _cpu_counters()
+        after = cpu_times(PROC_STAT.read_text(), cpus)
         own1, wall1 = _own_cpu_seconds(), time.perf_counter()
     except (OSError, ValueError, IndexError):
         return None
-    if total1 <= total0:
-        return None
-    busy_cores = (busy1 - busy0) / (total1 - total0) * cpus
-    return max(0.0, busy_cores - (own1 - own0) / (wall1 - wall0))
+    return others_load(before, after, (own1 - own0) / (wall1 - wall0))
 
 
 def oversubscription_warning(*, load: float, cores: int, threads: int) -> str | None:
