@@ -7,15 +7,14 @@ rsl_rl's PPO driven as its ``OnPolicyRunner`` drives it, through an adapter from
 env to its ``VecEnv`` (:mod:`embodichain_rl.bench.rsl_rl_peer`; needs the ``bench`` extra).
 
 Every side runs PushCube with the default config's network (128-128 ELU actor and critic),
-16 rollout steps, 5 epochs and the default config's minibatches (4 per epoch: 8,192 samples
-at 2,048 envs).
-All run in one process, built side by side, their iterations alternating (order flipped
-every round) so that background load on a shared machine hits them alike. Warm-up
-iterations are excluded (they include compilation and graph capture of the fast paths);
-each figure is the median over the timed iterations. ``--compile`` times the framework
-once per ``runtime.compile`` mode, each against the same peers. The ratio lines divide the
-framework's end-to-end steps/s by each peer's (for rsl_rl also rollout steps/s and update
-samples/s).
+16 rollout steps and the default config's epochs and minibatches (4 epochs x 8 minibatches:
+4,096 samples each at 2,048 envs). All run in one process, built side by side, their
+iterations alternating (order flipped every round) so that background load on a shared
+machine hits them alike. Warm-up iterations are excluded (they include compilation and graph
+capture of the fast paths); each figure is the median over the timed iterations.
+``--compile`` times the framework once per ``runtime.compile`` mode, each against the same
+peers. The ratio lines divide the framework's end-to-end steps/s by each peer's (for rsl_rl
+also rollout steps/s and update samples/s).
 """
 
 from __future__ import annotations

@@ -46,6 +46,10 @@ class EmbodiedEnv(ABC):
     single_observation_space: gym.spaces.Box
     single_action_space: gym.spaces.Box
     max_episode_steps: int | None = None
+    truncates_only_at_time_limit: ClassVar[bool] = False
+    """True when ``truncated`` fires only where an episode reaches ``max_episode_steps``
+    (never for another reason), so each env truncates at most once per ``max_episode_steps``
+    steps; PPO then bootstraps from a fixed-size gather of the time-limited rows."""
 
     @property
     def observation_space(self) -> gym.spaces.Box:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, ClassVar
 
 import gymnasium as gym
 import numpy as np
@@ -34,6 +34,9 @@ class PushCubeEnv(EmbodiedEnv):
     ``num_envs``, ``device``, ``max_episode_steps``, ``cfg`` (a :class:`PushCubeConfig`) and any
     config field as an override.
     """
+
+    truncates_only_at_time_limit: ClassVar[bool] = True
+    """``truncated`` is ``elapsed >= max_episode_steps`` (and not terminated), nothing else."""
 
     def __init__(
         self,

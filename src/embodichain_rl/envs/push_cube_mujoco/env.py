@@ -9,7 +9,7 @@ by MuJoCo's soft contact solver.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, ClassVar
 
 import gymnasium as gym
 import numpy as np
@@ -55,6 +55,9 @@ class PushCubeMuJoCoEnv(EmbodiedEnv):
     Keyword-only: ``num_envs``, ``device``, ``max_episode_steps``, ``cfg`` (a
     :class:`PushCubeMuJoCoConfig`) and any config field as an override (``backend=...``).
     """
+
+    truncates_only_at_time_limit: ClassVar[bool] = True
+    """``truncated`` is ``elapsed >= max_episode_steps`` (and not terminated), nothing else."""
 
     def __init__(
         self,
