@@ -6,11 +6,12 @@ import pytest
 import torch
 from omegaconf import OmegaConf
 
-from embodichain_rl.algorithms import PPO, SAC, TD3
+from embodichain_rl.algorithms import APG, GRPO, PPO, SAC, TD3
 from embodichain_rl.config import GROUP_SCHEMAS, validate_config
 from embodichain_rl.envs.base import EmbodiedEnv
 from embodichain_rl.policies import (
     ActorCritic,
+    ActorOnly,
     DeterministicActorCritic,
     SquashedGaussianActorCritic,
 )
@@ -19,17 +20,41 @@ from embodichain_rl.trainer.build import build_components
 CPU = torch.device("cpu")
 SMALL = ("eval.num_envs=2",)
 SMALL_ENV = {
+    "cart_pole": ("env.num_envs=4",),
+    "point_mass": ("env.num_envs=4",),
     "push_cube": ("env.num_envs=4",),
     "push_cube_mujoco": ("env.num_envs=4",),
     "gym": ("env.num_envs=2",),
 }
-# Each policy option with the algorithm it serves, and the classes they build.
-PAIRS = {
-    "actor_critic": ("ppo", ActorCritic, PPO),
-    "sac_actor_critic": ("sac", SquashedGaussianActorCritic, SAC),
-    "td3_actor_critic": ("td3", DeterministicActorCritic, TD3),
+POLICY_CLASSES = {
+    "actor_critic": ActorCritic,
+    "sac_actor_critic": SquashedGaussianActorCritic,
+    "td3_actor_critic": DeterministicActorCritic,
+    "actor_only": ActorOnly,
 }
-POLICY_OF_ALGORITHM = {algorithm: policy for policy, (algorithm, _, _) in PAIRS.items()}
+# Each algorithm option with the policy option and env option it runs with, and its class.
+ALGORITHMS = {
+    "ppo": ("actor_critic", "push_cube", PPO),
+    "sac": ("sac_actor_critic", "push_cube", SAC),
+    "td3": ("td3_actor_critic", "push_cube", TD3),
+    "grpo": ("actor_only", "push_cube", GRPO),
+    "apg": ("actor_only", "point_mass", APG),  # APG needs a differentiable env
+}
+ALGORITHM_OF_POLICY = {
+    "actor_critic": "ppo",
+    "sac_actor_critic": "sac",
+    "td3_actor_critic": "td3",
+    "actor_only": "grpo",
+}
+
+
+def _case(group: str, option: str) -> tuple[str, str, str]:
+    """The (env, policy, algorithm) options that exercise ``group=option``."""
+    if group == "env":
+        return option, "actor_critic", "ppo"
+    algorithm = ALGORITHM_OF_POLICY[option] if group == "policy" else option
+    policy, env, _ = ALGORITHMS[algorithm]
+    return env, policy, algorithm
 
 
 def test_default_config_is_push_cube_ppo(compose_train) -> None:
@@ -54,10 +79,8 @@ def test_overrides_reach_the_typed_config(compose_train) -> None:
     [(group, option) for group, options in GROUP_SCHEMAS.items() for option in options],
 )
 def test_every_option_composes_and_instantiates(compose_train, group: str, option: str) -> None:
-    env_option = option if group == "env" else "push_cube"
-    policy_option = {"policy": option, "algorithm": POLICY_OF_ALGORITHM.get(option)}.get(group)
-    policy_option = policy_option or "actor_critic"
-    algorithm_option, policy_class, algorithm_class = PAIRS[policy_option]
+    env_option, policy_option, algorithm_option = _case(group, option)
+    policy_class, algorithm_class = POLICY_CLASSES[policy_option], ALGORITHMS[algorithm_option][2]
     cfg = compose_train(
         f"env={env_option}",
         f"policy={policy_option}",

@@ -75,3 +75,27 @@ def test_yaw_encoding_has_the_cube_symmetry() -> None:
     env.tcp = torch.tensor([[0.45, 0.0, 0.05], [0.45, 0.0, 0.05]])
     obs = env._observe()
     torch.testing.assert_close(obs[0], obs[1], atol=1e-6, rtol=0)
+
+
+def test_steps_skip_autograd_yet_hand_out_ordinary_tensors() -> None:
+    """The env's state changes under inference mode (the fast path); what it hands out are
+    ordinary tensors, so a policy can take gradients through them, and every later touch of
+    the env outside inference mode (reset, state round trip) works; a compiled trace takes the
+    no_grad path instead."""
+    env = PushCubeEnv(num_envs=4)
+    env.reset(seed=0)
+    obs, reward, terminated, truncated, info = env.step(torch.zeros(4, env.action_dim))
+    assert torch.is_inference(env.tcp)
+    outputs = [obs, reward, terminated, truncated, info["final_obs"]]
+    outputs += [*info["rewards"].values(), *info["metrics"].values()]
+    assert not any(torch.is_inference(tensor) for tensor in outputs)
+    layer = torch.nn.Linear(env.obs_dim, 1)
+    layer(obs).sum().backward()
+    assert layer.weight.grad is not None
+    env.load_state_dict(env.state_dict())
+    again, _ = env.reset(seed=0)  # in-place resets of state the steps created
+    assert not torch.is_inference(again)
+
+    compiled_step = torch.compile(env.step, backend="eager", fullgraph=False)
+    traced_obs, *_ = compiled_step(torch.zeros(4, env.action_dim))
+    assert traced_obs.shape == obs.shape

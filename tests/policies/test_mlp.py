@@ -55,3 +55,35 @@ def test_orthogonal_init_gains_and_zero_bias() -> None:
         _assert_orthogonal(linears[-1].weight, out_gain)
         for layer in linears:
             assert torch.count_nonzero(layer.bias) == 0
+
+
+def test_actor_critic_networks_take_layer_gains_and_an_output_activation() -> None:
+    torch.manual_seed(0)
+    actor_gains, critic_gains = [2.0, 1.0, 0.5], [1.5, 1.5, 3.0]
+    policy = ActorCritic(
+        obs_dim=16,
+        action_dim=4,
+        actor={
+            "hidden_sizes": [16, 8],
+            "activation": "tanh",
+            "last_activation": "tanh",
+            "orthogonal_init": actor_gains,
+        },
+        critic={"hidden_sizes": [16, 8], "orthogonal_init": critic_gains},
+    )
+    for net, gains in ((policy.actor, actor_gains), (policy.critic, critic_gains)):
+        linears = [m for m in net if isinstance(m, nn.Linear)]
+        for layer, gain in zip(linears, gains, strict=True):
+            _assert_orthogonal(layer.weight, gain)
+    assert isinstance(policy.actor[-1], nn.Tanh)
+    assert isinstance(policy.critic[-1], nn.Linear)  # no last_activation: a linear value
+    assert policy.act_deterministic(100 * torch.randn(64, 16)).abs().max() <= 1.0
+
+
+def test_bad_layer_gains_and_output_activation_are_refused() -> None:
+    with pytest.raises(ValueError, match=r"critic: .*orthogonal_init needs 3 gains"):
+        ActorCritic(obs_dim=2, action_dim=1, critic={"orthogonal_init": [1.0]})
+    with pytest.raises(ValueError, match="unknown last_activation 'tahn'"):
+        ActorCritic(obs_dim=2, action_dim=1, actor={"last_activation": "tahn"})
+    with pytest.raises(ValueError, match="gains needs 2 positive values"):
+        build_mlp(3, 1, hidden_sizes=[4], activation="relu", gains=[1.0, 0.0])

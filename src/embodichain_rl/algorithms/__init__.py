@@ -3,8 +3,12 @@ with SAC and TD3, and the registry."""
 
 from __future__ import annotations
 
+from embodichain_rl.algorithms.apg import APG
+from embodichain_rl.algorithms.apg_config import APGConfig
 from embodichain_rl.algorithms.base import BaseAlgorithm, StepCallback
 from embodichain_rl.algorithms.gae import compute_gae
+from embodichain_rl.algorithms.grpo import GRPO
+from embodichain_rl.algorithms.grpo_config import GRPOConfig
 from embodichain_rl.algorithms.losses import PPOLoss, ppo_loss
 from embodichain_rl.algorithms.off_policy import (
     SAC,
@@ -22,11 +26,15 @@ from embodichain_rl.algorithms.registry import (
 )
 
 __all__ = [
+    "APG",
+    "GRPO",
     "PPO",
     "SAC",
     "TD3",
+    "APGConfig",
     "AlgoRegistryError",
     "BaseAlgorithm",
+    "GRPOConfig",
     "OffPolicyAlgorithm",
     "PPOConfig",
     "PPOLoss",

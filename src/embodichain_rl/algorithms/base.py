@@ -15,6 +15,11 @@ from embodichain_rl.policies.base import Policy
 StepCallback = Callable[[torch.Tensor, torch.Tensor, torch.Tensor, dict[str, Any]], None]
 """``on_step(reward, terminated, truncated, info)`` with the env's raw step outputs."""
 
+DISCARDED_EPISODES_KEY = "discarded_episodes"
+"""Optional ``info`` entry an algorithm adds for ``on_step``: a bool ``[N]`` marking envs
+whose unfinished episode it cut off with a reset before this step (so episode statistics
+start these envs' sums afresh instead of merging two episodes)."""
+
 
 def unsupported_compile_mode(algorithm: str, mode: str, supported: tuple[str, ...]) -> str:
     """The one line that refuses ``runtime.compile=mode`` for ``algorithm``."""

@@ -14,6 +14,11 @@ from embodichain_rl.algorithms.base import BaseAlgorithm, StepCallback
 from embodichain_rl.algorithms.gae import compute_gae
 from embodichain_rl.algorithms.losses import ppo_loss
 from embodichain_rl.algorithms.normalization import ReturnScaler, ValueNormalizer
+from embodichain_rl.algorithms.optim import (
+    LRSchedule,
+    build_optimizer,
+    restore_device_learning_rates,
+)
 from embodichain_rl.algorithms.ppo_config import PPOConfig, minibatch_size
 from embodichain_rl.algorithms.registry import register_algo
 from embodichain_rl.algorithms.time_limit_bootstrap import (
@@ -61,7 +66,8 @@ class PPO(BaseAlgorithm):
     truncated`` step is an episode boundary for GAE, and the rollout end bootstraps from
     ``V`` of the last observation. Advantages are standardised exactly once, over the whole
     rollout. Update: ``n_epochs`` × ``num_minibatches`` (or minibatches of ``batch_size``)
-    of Adam on the clipped loss; nothing in either loop reads a device value on the host.
+    of the configured optimiser (``optimizer``, Adam by default) on the clipped loss, at
+    the rate of ``lr_schedule``; nothing in either loop reads a device value on the host.
     The only sync is the once-per-epoch ``target_kl`` check, and only when ``target_kl`` is
     set. The policy's observation normaliser (if any) is frozen during collection and the
     epochs, and folds the rollout's observations in at the end of ``update``, so the ratio
@@ -101,24 +107,21 @@ class PPO(BaseAlgorithm):
         unknown name raises ``TypeError`` listing the valid ones."""
         self.config = config_from_kwargs(PPOConfig, "PPO", hyperparameters)
         """Every hyperparameter of this learner."""
-        if self.config.lr_schedule == "linear" and self.config.total_updates is None:
-            raise ValueError(
-                "PPO lr_schedule='linear' needs total_updates (>= 1); the trainer passes "
-                "its iteration count"
-            )
         self.device = torch.device(device)
         self.distributed = distributed
         """The data-parallel job this learner belongs to (no-op in a single process)."""
         self.policy = policy.to(self.device)
         share_policy(self.policy, distributed)
         self.buffer = None
-        self.optimizer = torch.optim.Adam(
-            self.policy.parameters(),
-            lr=torch.tensor(float(self.config.learning_rate), device=self.device),
-            eps=self.config.adam_eps,
-            capturable=self.device.type == "cuda",
-            fused=self.device.type == "cpu",  # one kernel per step: ~7% of a CPU update
+        # Device learning rate; capturable on CUDA, fused on CPU (~7% of a CPU update).
+        self.optimizer = build_optimizer(
+            self.policy.parameters(), self.config.optimizer_config(), self.device
         )
+        cfg = self.config
+        self.lr_schedule = LRSchedule(
+            cfg.lr_schedule, cfg.lr_scheduler, [self.optimizer], cfg.total_updates
+        )
+        """Writes each update's learning rate into the optimiser (``lr_schedule``)."""
         self.generator = torch.Generator(device=self.device)
         self.generator.manual_seed(0 if self.config.seed is None else self.config.seed)
         self.minibatch_size: int | None = None
@@ -202,12 +205,11 @@ class PPO(BaseAlgorithm):
 
     @property
     def learning_rate(self) -> float:
-        """Learning rate the next ``update`` uses (host arithmetic on the update counter)."""
-        cfg = self.config
-        if cfg.lr_schedule == "linear":
-            assert cfg.total_updates is not None
-            return cfg.learning_rate * max(0.0, 1.0 - self.update_count / cfg.total_updates)
-        return cfg.learning_rate
+        """Learning rate the next ``update`` uses (host arithmetic on the update counter;
+        the adaptive schedule's rate is read from the device)."""
+        if self.lr_schedule.adaptive:
+            return float(self.optimizer.param_groups[0]["lr"])
+        return self.lr_schedule.host_lr(self.update_count)
 
     @torch.no_grad()
     def collect_rollout(
@@ -291,8 +293,8 @@ class PPO(BaseAlgorithm):
         if not buffer.full:
             raise RuntimeError("update() needs a full rollout; call collect_rollout first")
         cfg = self.config
-        lr = self.learning_rate
-        self._set_learning_rate(lr)
+        self.lr_schedule.apply(self.update_count)
+        lr = self.lr_schedule.current_lr()
         self.policy.train()
         params = self._parameters()
         if self.value_normalizer is not None:
@@ -335,9 +337,10 @@ class PPO(BaseAlgorithm):
         self.update_count += 1
         self._update_observation_statistics(buffer)
         means = self.distributed.all_reduce_mean_(sums) / minibatches
+        self.lr_schedule.adapt(means[kl_index])  # adaptive: next update's rate, on device
         metrics = {name: means[i] for i, name in enumerate(METRIC_NAMES)}
         metrics["explained_variance"] = explained_variance(buffer.values, buffer.returns)
-        metrics["lr"] = torch.full((), lr, device=self.device)
+        metrics["lr"] = lr
         metrics["epochs"] = torch.full((), float(epochs), device=self.device)
         if self.reward_scaler is not None:
             metrics["reward_scale_std"] = self.reward_scaler.std()
@@ -369,11 +372,6 @@ class PPO(BaseAlgorithm):
 
     def _parameters(self) -> list[torch.nn.Parameter]:
         return [p for group in self.optimizer.param_groups for p in group["params"]]
-
-    def _set_learning_rate(self, lr: float) -> None:
-        """Write ``lr`` into the optimiser's device learning-rate tensors (no host sync)."""
-        for group in self.optimizer.param_groups:
-            group["lr"].fill_(lr)
 
     def _eager_minibatch_loss(
         self,
@@ -435,8 +433,7 @@ class PPO(BaseAlgorithm):
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.optimizer.load_state_dict(state["optimizer"])
-        for group in self.optimizer.param_groups:  # a device tensor again, whatever was saved
-            group["lr"] = torch.tensor(float(group["lr"]), device=self.device)
+        restore_device_learning_rates(self.optimizer, self.device)
         self.update_count = int(state["update_count"])
         self.generator.set_state(state["generator"].cpu())
         _load_part(state, "reward_scaler", self.reward_scaler)

@@ -9,10 +9,16 @@ docs/benchmarks.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 
-LR_SCHEDULES = ("constant", "linear")
-"""Valid ``lr_schedule`` values."""
+from embodichain_rl.algorithms.optim.config import (
+    OPTIMIZER_KNOBS,
+    LRSchedulerConfig,
+    OptimizerConfig,
+    lr_schedule_problems,
+)
+from embodichain_rl.algorithms.optim.fields import coerce_block, resolve_alias
 
 
 @dataclass
@@ -20,7 +26,8 @@ class PPOConfig:
     """Every PPO hyperparameter (the Hydra ``algorithm`` schema reuses this class)."""
 
     learning_rate: float = 2.2e-3
-    """Adam step size at the first update (> 0)."""
+    """Optimiser step size at the first update, > 0 (the older key of
+    optimizer.learning_rate, which sets it when given)."""
     n_epochs: int = 4
     """Passes over each rollout per update (>= 1)."""
     num_minibatches: int | None = 8
@@ -46,9 +53,12 @@ class PPOConfig:
     normalize_advantage: bool = True
     """Standardise advantages once per rollout (over all T*N samples) before the epochs."""
     lr_schedule: str = "constant"
-    """'constant' or 'linear' (decays to 0 over total_updates updates; needs total_updates)."""
+    """Learning-rate schedule over updates: constant, linear, cosine (these two need
+    total_updates), step, exponential or adaptive (rsl_rl's KL rule); its knobs are
+    lr_scheduler.*."""
     total_updates: int | None = None
-    """Update() calls the linear schedule spans, >= 1 (null: the trainer's iteration count)."""
+    """Update() calls the linear and cosine schedules span, >= 1 (null: the trainer's
+    iteration count)."""
     target_kl: float | None = None
     """Stop the epochs early once an epoch's mean approx-KL exceeds this, > 0; null: never."""
     normalize_reward: bool = True
@@ -61,12 +71,32 @@ class PPOConfig:
     """Train the critic on standardised returns (running mean/std of the value targets,
     updated once per update) and de-standardise its output for GAE and bootstrapping."""
     adam_eps: float = 1e-5
-    """Adam's denominator epsilon, > 0."""
+    """Denominator epsilon of adam/adamw/rmsprop, > 0 (the older key of optimizer.eps,
+    which sets it when given)."""
     seed: int | None = None
     """Seed of the device generator that shuffles minibatches (null: the run's seed, else 0)."""
+    optimizer: OptimizerConfig = field(default_factory=OptimizerConfig)
+    """Which optimiser and its knobs (``algorithm/optimizer=NAME``; EmbodiChain's block)."""
+    lr_scheduler: LRSchedulerConfig = field(default_factory=LRSchedulerConfig)
+    """Knobs of the lr_schedule (``algorithm/lr_scheduler=NAME`` sets lr_schedule)."""
 
     def __post_init__(self) -> None:
+        self.optimizer = coerce_block(self.optimizer, OptimizerConfig, "optimizer")
+        self.lr_scheduler = coerce_block(self.lr_scheduler, LRSchedulerConfig, "lr_scheduler")
+        block = self.optimizer
+        problems = resolve_alias(
+            self, "learning_rate", "optimizer.learning_rate", block.learning_rate
+        )
+        problems += resolve_alias(self, "adam_eps", "optimizer.eps", block.eps)
+        if problems:
+            raise ValueError("invalid PPO config: " + "; ".join(problems))
         self.validate()
+
+    def optimizer_config(self) -> OptimizerConfig:
+        """The optimizer block with learning_rate and (where the optimiser takes one)
+        adam_eps filled in: what ``build_optimizer`` gets."""
+        eps = self.adam_eps if "eps" in OPTIMIZER_KNOBS[self.optimizer.name] else None
+        return dataclasses.replace(self.optimizer, learning_rate=self.learning_rate, eps=eps)
 
     def validate(self) -> None:
         """Raise ``ValueError`` naming every out-of-range hyperparameter."""
@@ -85,12 +115,7 @@ class PPOConfig:
                 problems.append(f"{name} must be >= 0, got {getattr(self, name)}")
         if self.max_grad_norm is not None and not self.max_grad_norm > 0:
             problems.append(f"max_grad_norm must be > 0 or null, got {self.max_grad_norm}")
-        if self.lr_schedule not in LR_SCHEDULES:
-            problems.append(
-                f"lr_schedule must be one of {list(LR_SCHEDULES)}, got {self.lr_schedule!r}"
-            )
-        if self.total_updates is not None and self.total_updates < 1:
-            problems.append(f"total_updates must be >= 1 or null, got {self.total_updates}")
+        problems += lr_schedule_problems(self.lr_schedule, self.total_updates)
         if self.target_kl is not None and not self.target_kl > 0:
             problems.append(f"target_kl must be > 0 or null, got {self.target_kl}")
         if self.reward_clip is not None and not self.reward_clip > 0:

@@ -8,6 +8,9 @@
   (:mod:`embodichain_rl.cli.bench_profile`).
 - ``algorithms``: env steps and wall time to an eval success rate, and update throughput, of
   several presets side by side (SAC, TD3, PPO; :mod:`embodichain_rl.cli.bench_algorithms`).
+- ``suite``: tasks x algorithms x seeds from a suite spec, per-cell and aggregate results
+  (medians and IQMs with bootstrap intervals), tables, CSV/JSON and plots
+  (:mod:`embodichain_rl.cli.bench_suite`).
 - ``pushes``: the same scripted TCP pushes on both PushCube engines, where the cube ends up
   (:mod:`embodichain_rl.envs.push_cube_mujoco.pushes`).
 - ``scripted``: success rates of the scripted controller and of a uniform random policy over
@@ -30,6 +33,7 @@ import torch
 from embodichain_rl.cli.app_args import EXIT_BAD_INPUT, UsageError, parse_device
 from embodichain_rl.cli.bench_algorithms import add_algorithms
 from embodichain_rl.cli.bench_profile import add_profile
+from embodichain_rl.cli.bench_suite import add_suite
 from embodichain_rl.cli.bench_train import add_train
 from embodichain_rl.envs import EmbodiedEnv, make_env
 from embodichain_rl.envs.push_cube import scripted_action
@@ -206,6 +210,7 @@ SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     add_train,
     add_profile,
     add_algorithms,
+    add_suite,
 )
 
 

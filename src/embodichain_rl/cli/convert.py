@@ -21,9 +21,9 @@ EXIT_BAD_CONFIG = 2
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="embodichain-convert",
-        description="Convert a legacy EmbodiChain JSON train config to a Hydra experiment preset.",
+        description="Convert a legacy EmbodiChain train config (JSON or YAML) to a Hydra preset.",
     )
-    parser.add_argument("config", type=Path, help="legacy train config (JSON)")
+    parser.add_argument("config", type=Path, help="legacy train config (JSON or YAML)")
     parser.add_argument(
         "-o",
         "--output",

@@ -63,4 +63,5 @@ def expand_json_flag(args: list[str], flag: str = "--json") -> list[str]:
 def describe_legacy_error(error: Exception) -> str:
     """The error's message, on one line when the file has a single problem."""
     problems = getattr(error, "problems", [])
-    return f"cannot use legacy JSON config {problems[0]}" if len(problems) == 1 else str(error)
+    kind = getattr(error, "kind", "JSON")
+    return f"cannot use legacy {kind} config {problems[0]}" if len(problems) == 1 else str(error)

@@ -13,15 +13,20 @@ from typing import Any
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING
 
+from embodichain_rl.algorithms.apg_config import APGConfig
+from embodichain_rl.algorithms.grpo_config import GRPOConfig
 from embodichain_rl.algorithms.off_policy.sac_config import SACConfig
 from embodichain_rl.algorithms.off_policy.td3_config import TD3Config
 from embodichain_rl.algorithms.ppo import PPOConfig
 from embodichain_rl.config.checks import at_least, one_of, raise_problems
 from embodichain_rl.config.runtime import RuntimeConfig
 from embodichain_rl.config.sections import CheckpointConfig, EvalConfig, LoggingConfig
+from embodichain_rl.envs.cart_pole.config import CartPoleConfig
+from embodichain_rl.envs.point_mass.config import PointMassConfig
 from embodichain_rl.envs.push_cube.config import PushCubeConfig
 from embodichain_rl.envs.push_cube_mujoco.config import PushCubeMuJoCoConfig
 from embodichain_rl.policies.actor_critic_config import ActorCriticConfig
+from embodichain_rl.policies.actor_only_config import ActorOnlyConfig
 from embodichain_rl.policies.deterministic_actor_critic_config import (
     DeterministicActorCriticConfig,
 )
@@ -67,6 +72,40 @@ class PushCubeMuJoCoEnvConfig(PushCubeMuJoCoConfig):
         from embodichain_rl.envs.push_cube_mujoco.engines import engine_problem
 
         return engine_problem(self.backend, device)
+
+
+@dataclass
+class PointMassEnvConfig(PointMassConfig):
+    """``env=point_mass``: EmbodiChain's differentiable PointMass task (``PointMassRL``)."""
+
+    _target_: str = "embodichain_rl.envs.make_env"
+    env_id: str = "PointMassRL"
+    """Registered env id (``@register_env``)."""
+    num_envs: int = 64
+    """Parallel training envs on the run's device (>= 1)."""
+    max_episode_steps: int = 100
+    """Episode time limit in control steps; >= 1."""
+
+    def __post_init__(self) -> None:
+        raise_problems("env", at_least(self, 1, "num_envs", "max_episode_steps"))
+        self.validate()
+
+
+@dataclass
+class CartPoleEnvConfig(CartPoleConfig):
+    """``env=cart_pole``: EmbodiChain's CartPole balancing task (``CartPoleRL``)."""
+
+    _target_: str = "embodichain_rl.envs.make_env"
+    env_id: str = "CartPoleRL"
+    """Registered env id (``@register_env``)."""
+    num_envs: int = 256
+    """Parallel training envs on the run's device (>= 1)."""
+    max_episode_steps: int = 500
+    """Episode time limit in control steps (EmbodiChain's 500, 20 s at 25 Hz); >= 1."""
+
+    def __post_init__(self) -> None:
+        problems = at_least(self, 1, "num_envs", "max_episode_steps") + self.problems()
+        raise_problems("env", problems)
 
 
 @dataclass
@@ -140,6 +179,29 @@ class TD3AlgorithmConfig(TD3Config):
 
 
 @dataclass
+class APGAlgorithmConfig(APGConfig):
+    """``algorithm=apg``: analytic policy gradients through a differentiable env."""
+
+    _target_: str = "embodichain_rl.algorithms.APG"
+
+
+@dataclass
+class ActorOnlySchema(ActorOnlyConfig):
+    """``policy=actor_only``: Gaussian MLP actor without a critic (GRPO, APG); every option
+    and default lives in ``ActorOnlyConfig``."""
+
+    _target_: str = "embodichain_rl.policies.ActorOnly"
+
+
+@dataclass
+class GRPOAlgorithmConfig(GRPOConfig):
+    """``algorithm=grpo``: critic-free group-relative policy optimisation; every default
+    lives in ``GRPOConfig``."""
+
+    _target_: str = "embodichain_rl.algorithms.GRPO"
+
+
+@dataclass
 class TrainConfig:
     """The whole training config: the run's sections plus one option of each group."""
 
@@ -160,19 +222,24 @@ class TrainConfig:
 
 GROUP_SCHEMAS: dict[str, dict[str, type]] = {
     "env": {
+        "cart_pole": CartPoleEnvConfig,
         "push_cube": PushCubeEnvConfig,
         "push_cube_mujoco": PushCubeMuJoCoEnvConfig,
+        "point_mass": PointMassEnvConfig,
         "gym": GymEnvConfig,
     },
     "policy": {
         "actor_critic": ActorCriticSchema,
         "sac_actor_critic": SACActorCriticSchema,
         "td3_actor_critic": TD3ActorCriticSchema,
+        "actor_only": ActorOnlySchema,
     },
     "algorithm": {
         "ppo": PPOAlgorithmConfig,
         "sac": SACAlgorithmConfig,
         "td3": TD3AlgorithmConfig,
+        "apg": APGAlgorithmConfig,
+        "grpo": GRPOAlgorithmConfig,
     },
 }
 """Schema of every group option, by group and option name."""

@@ -37,7 +37,7 @@ def _unknown_keys(node: Any, path: str) -> list[str]:
                     )
         for key in node:
             problems += _unknown_keys(node._get_node(key), f"{path}{key}.")
-    elif isinstance(node, ListConfig):
+    elif isinstance(node, ListConfig) and not node._is_none():  # a null Optional[list]
         for index, item in enumerate(node):
             problems += _unknown_keys(item, f"{path}{index}.")
     return problems

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+# Importing the built-in tasks (cart_pole, point_mass, push_cube, push_cube_mujoco) registers
+# their ids (here and with Gymnasium).
 from embodichain_rl.envs.base import EmbodiedEnv
+from embodichain_rl.envs.cart_pole import CartPoleConfig, CartPoleEnv
+from embodichain_rl.envs.differentiable import DifferentiableEnv, is_differentiable
 from embodichain_rl.envs.gym_adapter import GymnasiumEnv
-
-# Importing the built-in tasks registers their ids (here and with Gymnasium).
+from embodichain_rl.envs.point_mass import PointMassConfig, PointMassEnv
 from embodichain_rl.envs.push_cube import PushCubeConfig, PushCubeEnv
 from embodichain_rl.envs.push_cube_mujoco import PushCubeMuJoCoConfig, PushCubeMuJoCoEnv
 from embodichain_rl.envs.registry import (
@@ -17,14 +20,20 @@ from embodichain_rl.envs.registry import (
 )
 
 __all__ = [
+    "CartPoleConfig",
+    "CartPoleEnv",
+    "DifferentiableEnv",
     "EmbodiedEnv",
     "EnvRegistryError",
     "GymnasiumEnv",
+    "PointMassConfig",
+    "PointMassEnv",
     "PushCubeConfig",
     "PushCubeEnv",
     "PushCubeMuJoCoConfig",
     "PushCubeMuJoCoEnv",
     "get_env_spec",
+    "is_differentiable",
     "make_env",
     "register_env",
     "registered_envs",

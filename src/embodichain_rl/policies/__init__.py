@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from embodichain_rl.policies.actor_critic import ActorCritic
 from embodichain_rl.policies.actor_critic_config import ActorCriticConfig, NetworkConfig
+from embodichain_rl.policies.actor_only import ActorOnly
+from embodichain_rl.policies.actor_only_config import ActorOnlyConfig
 from embodichain_rl.policies.base import Policy
 from embodichain_rl.policies.deterministic_actor_critic import DeterministicActorCritic
 from embodichain_rl.policies.distributions import MultiCategorical
@@ -23,6 +25,8 @@ __all__ = [
     "ACTIVATIONS",
     "ActorCritic",
     "ActorCriticConfig",
+    "ActorOnly",
+    "ActorOnlyConfig",
     "DeterministicActorCritic",
     "MultiCategorical",
     "NetworkConfig",

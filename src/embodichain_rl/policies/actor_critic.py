@@ -22,7 +22,7 @@ from embodichain_rl.policies.distributions import (
     gaussian_log_prob,
 )
 from embodichain_rl.policies.kwargs import config_from_kwargs
-from embodichain_rl.policies.mlp import build_mlp
+from embodichain_rl.policies.mlp import build_network
 from embodichain_rl.policies.normalizer import RunningNormalizer
 from embodichain_rl.policies.registry import register_policy
 
@@ -79,20 +79,9 @@ class ActorCritic(Policy):
             )
         self.action_dtype = torch.float32 if self.categorical is None else torch.int64
         cfg = self.config
-        self.actor = build_mlp(
-            self.obs_dim,
-            self.action_dim if self.categorical is None else self.categorical.num_logits,
-            hidden_sizes=cfg.actor.hidden_sizes,
-            activation=cfg.actor.activation,
-            output_gain=ACTOR_OUTPUT_GAIN,
-        )
-        self.critic = build_mlp(
-            self.obs_dim,
-            1,
-            hidden_sizes=cfg.critic.hidden_sizes,
-            activation=cfg.critic.activation,
-            output_gain=CRITIC_OUTPUT_GAIN,
-        )
+        actor_out = self.action_dim if self.categorical is None else self.categorical.num_logits
+        self.actor = build_network(self.obs_dim, actor_out, cfg.actor, ACTOR_OUTPUT_GAIN)
+        self.critic = build_network(self.obs_dim, 1, cfg.critic, CRITIC_OUTPUT_GAIN)
         if self.categorical is None:
             self.log_std = nn.Parameter(torch.full((self.action_dim,), float(cfg.init_log_std)))
         self.obs_normalizer: RunningNormalizer | None = (

@@ -7,7 +7,7 @@ schema reuses it (``conf/policy/actor_critic.yaml`` holds only deliberate overri
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from embodichain_rl.policies.mlp import ACTIVATIONS
@@ -67,13 +67,69 @@ def as_network_config(value: NetworkConfig | Mapping[str, Any] | None, role: str
 
 
 @dataclass
+class PolicyNetworkConfig(NetworkConfig):
+    """One MLP of an on-policy policy (``ActorCritic``'s actor and critic, ``ActorOnly``'s
+    actor): ``NetworkConfig`` plus an output activation and per-layer orthogonal-init gains
+    (EmbodiChain's ``network_cfg``)."""
+
+    last_activation: str | None = None
+    """Activation after the output layer (e.g. ``tanh`` to keep an actor's mean in [-1, 1]);
+    null: a linear output."""
+    orthogonal_init: list[float] | None = None
+    """Orthogonal-init gain of every linear layer, input to output (len(hidden_sizes) + 1
+    values, e.g. [1.414, 1.414, 0.01]); null: sqrt(2) for hidden layers and the policy's
+    output gain (0.01 for an actor, 1.0 for a critic)."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        problems = []
+        if self.last_activation is not None and self.last_activation.lower() not in ACTIVATIONS:
+            problems.append(
+                f"unknown last_activation {self.last_activation!r}; valid names: "
+                f"{sorted(ACTIVATIONS)} or null"
+            )
+        if self.orthogonal_init is not None:
+            self.orthogonal_init = [float(gain) for gain in self.orthogonal_init]
+            layers = len(self.hidden_sizes) + 1
+            if len(self.orthogonal_init) != layers:
+                problems.append(
+                    f"orthogonal_init needs {layers} gains (one per linear layer: "
+                    f"hidden_sizes {self.hidden_sizes} + output), got {self.orthogonal_init}"
+                )
+            if any(gain <= 0 for gain in self.orthogonal_init):
+                problems.append(f"orthogonal_init gains must be > 0, got {self.orthogonal_init}")
+        if problems:
+            raise ValueError("invalid network config: " + "; ".join(problems))
+
+
+def as_policy_network_config(value: Any, role: str) -> PolicyNetworkConfig:
+    """Coerce a ``PolicyNetworkConfig`` / ``NetworkConfig``, a plain/OmegaConf mapping or
+    ``None`` (the defaults); unknown keys and invalid values raise naming ``role`` and the
+    valid keys."""
+    if value is None:
+        return PolicyNetworkConfig()
+    if isinstance(value, NetworkConfig):
+        value = asdict(value)
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{role} must be a PolicyNetworkConfig or a mapping, got {type(value)!r}")
+    valid = {f.name for f in fields(PolicyNetworkConfig)}
+    unknown = sorted(set(value) - valid)
+    if unknown:
+        raise ValueError(f"{role}: unknown network keys {unknown}; valid: {sorted(valid)}")
+    try:
+        return PolicyNetworkConfig(**{str(k): v for k, v in value.items()})
+    except ValueError as error:
+        raise ValueError(f"{role}: {error}") from None
+
+
+@dataclass
 class ActorCriticConfig:
     """Every ``ActorCritic`` option (the Hydra ``policy`` schema reuses this class)."""
 
-    actor: NetworkConfig = field(default_factory=NetworkConfig)
-    """Actor network (type, hidden_sizes, activation)."""
-    critic: NetworkConfig = field(default_factory=NetworkConfig)
-    """Critic network (type, hidden_sizes, activation)."""
+    actor: PolicyNetworkConfig = field(default_factory=PolicyNetworkConfig)
+    """Actor network (type, hidden_sizes, activation, last_activation, orthogonal_init)."""
+    critic: PolicyNetworkConfig = field(default_factory=PolicyNetworkConfig)
+    """Critic network (type, hidden_sizes, activation, last_activation, orthogonal_init)."""
     init_log_std: float = 0.0
     """Initial log standard deviation of every action dimension (continuous actions only)."""
     normalize_obs: bool = False
@@ -84,8 +140,8 @@ class ActorCriticConfig:
     """Variance floor of the observation normaliser (> 0)."""
 
     def __post_init__(self) -> None:
-        self.actor = as_network_config(self.actor, "actor")
-        self.critic = as_network_config(self.critic, "critic")
+        self.actor = as_policy_network_config(self.actor, "actor")
+        self.critic = as_policy_network_config(self.critic, "critic")
         problems = [
             f"{name} must be > 0, got {getattr(self, name)}"
             for name in ("clip_obs", "obs_norm_eps")

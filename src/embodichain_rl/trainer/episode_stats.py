@@ -7,6 +7,8 @@ from typing import Any
 
 import torch
 
+from embodichain_rl.algorithms.base import DISCARDED_EPISODES_KEY
+
 
 class EpisodeTracker:
     """Sums returns, lengths, success and per-term rewards of finished episodes on device.
@@ -49,7 +51,11 @@ class EpisodeTracker:
         truncated: torch.Tensor,
         info: dict[str, Any],
     ) -> None:
-        """Fold one batched env step into the running episode sums."""
+        """Fold one batched env step into the running episode sums (first dropping the
+        unfinished episodes an algorithm's reset cut off: ``DISCARDED_EPISODES_KEY``)."""
+        discarded = info.get(DISCARDED_EPISODES_KEY)
+        if discarded is not None:
+            self._discard(discarded)
         done = terminated | truncated
         done_f = done.to(self._episode_return.dtype)
         metrics: dict[str, torch.Tensor] = info.get("metrics", {})
@@ -93,6 +99,15 @@ class EpisodeTracker:
             row = {f"rewards/{k}": v.float().mean() for k, v in terms.items()}
             row.update({f"metrics/{k}": v.float().mean() for k, v in metrics.items()})
             self._dense_rows.append(row)
+
+    def _discard(self, envs: torch.Tensor) -> None:
+        """Zero the running sums of the envs marked in ``envs`` (bool ``[N]``)."""
+        keep = (~envs).to(self._episode_return.dtype)
+        self._episode_return *= keep
+        self._episode_length *= keep
+        self._episode_success &= ~envs
+        for running in self._episode_terms.values():
+            running *= keep
 
     def state_dict(self) -> dict[str, Any]:
         """Running sums of the unfinished episodes (the window itself is empty at an

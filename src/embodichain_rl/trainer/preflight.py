@@ -14,12 +14,14 @@ import torch
 from omegaconf import DictConfig
 
 from embodichain_rl.config.errors import ConfigError
+from embodichain_rl.trainer.differentiable_check import differentiable_problem
 from embodichain_rl.trainer.loggers import check_wandb_ready
 from embodichain_rl.trainer.resume import prepare_resume, run_dir_of
 from embodichain_rl.trainer.run_dir import check_run_dir
 from embodichain_rl.trainer.setup import checked_config, run_device
 from embodichain_rl.trainer.space_check import (
     action_space_problem,
+    algorithm_config_problem,
     compile_problem,
     policy_pairing_problem,
 )
@@ -51,7 +53,13 @@ def preflight(
     wandb run without credentials is a ``ConfigError`` too)."""
     cfg, payload = prepare_resume(cfg, None if overrides is None else list(overrides))
     typed = checked_config(cfg)
-    problem = policy_pairing_problem(cfg) or compile_problem(cfg) or action_space_problem(cfg)
+    problem = (
+        policy_pairing_problem(cfg)
+        or compile_problem(cfg)
+        or action_space_problem(cfg)
+        or differentiable_problem(cfg)
+        or algorithm_config_problem(cfg)
+    )
     if problem is not None:
         raise ConfigError(problem)
     device = run_device(cfg, forced_device)

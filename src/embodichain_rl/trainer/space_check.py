@@ -34,7 +34,10 @@ def action_space_problem(cfg: DictConfig) -> str | None:
         policy_class: Any = get_class(str(policy_target))
     except Exception:  # an unimportable target fails later with its own message
         return None
-    if not getattr(policy_class, "accepts_action_bounds", False):
+    if not (
+        getattr(policy_class, "accepts_action_bounds", False)
+        or getattr(policy_class, "continuous_actions_only", False)
+    ):
         return None
     if str(cfg.env.get("_target_", "")) != GYM_ENV_TARGET:
         return None
@@ -85,6 +88,19 @@ def policy_pairing_problem(cfg: DictConfig) -> str | None:
     return (
         f"algorithm={algorithm} needs policy={required}, got policy={chosen}: add policy={required}"
     )
+
+
+def algorithm_config_problem(cfg: DictConfig) -> str | None:
+    """The algorithm class's own one-line check of the composed run (its optional
+    ``config_problem(cfg)``, e.g. GRPO's group size against ``env.num_envs``)."""
+    if cfg.get("algorithm") is None or cfg.get("env") is None:
+        return None
+    try:
+        algorithm_class: Any = get_class(str(cfg.algorithm.get("_target_", "")))
+    except Exception:  # an unimportable target fails later with its own message
+        return None
+    check = getattr(algorithm_class, "config_problem", None)
+    return None if check is None else check(cfg)
 
 
 def compile_problem(cfg: DictConfig) -> str | None:

@@ -13,6 +13,12 @@ from torch import nn
 from embodichain_rl.algorithms.base import BaseAlgorithm, StepCallback, unsupported_compile_mode
 from embodichain_rl.algorithms.off_policy.config import OffPolicyConfig
 from embodichain_rl.algorithms.off_policy.targets import critic_loss
+from embodichain_rl.algorithms.optim import (
+    LRSchedule,
+    OptimizerConfig,
+    build_optimizer,
+    restore_device_learning_rates,
+)
 from embodichain_rl.buffer.replay_buffer import ReplayBatch, ReplayBuffer
 from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContext
 from embodichain_rl.distributed.ops import average_gradients_, global_moments
@@ -85,6 +91,13 @@ class OffPolicyAlgorithm(BaseAlgorithm):
         """Gradient steps taken so far (host counter)."""
         self.critic_updates = 0
         """Critic gradient steps taken so far (the actor moves every few of them)."""
+        self.update_count = 0
+        """``update`` calls so far (drives the learning-rate schedule)."""
+        self.lr_schedule = LRSchedule(
+            config.lr_schedule, config.lr_scheduler, [], config.total_updates
+        )
+        """Writes each update's learning rates into the optimisers ``_make_optimizer``
+        made."""
         self.compile_mode = "none"
         """How the losses and optimiser steps run (``runtime.compile``; see ``use_compile``)."""
         self._critic_loss: Callable[..., tuple[torch.Tensor, ...]] = self._eager_critic_loss
@@ -103,6 +116,20 @@ class OffPolicyAlgorithm(BaseAlgorithm):
         self._critic_loss = compile_for(self._eager_critic_loss, mode)
         self._actor_loss = compile_for(self._eager_actor_loss, mode)
         self._clip_and_step = compile_for(self._eager_clip_and_step, mode)
+
+    def _make_optimizer(
+        self,
+        params: list[nn.Parameter] | list[torch.Tensor],
+        learning_rate: float,
+        config: OptimizerConfig | None = None,
+    ) -> torch.optim.Optimizer:
+        """The configured optimiser (``config``, else the ``optimizer`` block with the older
+        keys filled in) over ``params`` at ``learning_rate``, its rate a device tensor the
+        schedule moves."""
+        block = config if config is not None else self.config.optimizer_config(learning_rate)
+        optimizer = build_optimizer(params, block, self.device, learning_rate=learning_rate)
+        self.lr_schedule.track(optimizer)
+        return optimizer
 
     @abstractmethod
     def _bootstrapped_target(
@@ -246,6 +273,8 @@ class OffPolicyAlgorithm(BaseAlgorithm):
 
     def update(self) -> dict[str, torch.Tensor]:
         buffer = self._require_replay()
+        self.lr_schedule.apply(self.update_count)
+        self.update_count += 1
         fill = torch.full((), len(buffer) / buffer.capacity, device=self.device)
         if not self.learning:
             return {"buffer_fill": fill}
@@ -300,6 +329,7 @@ class OffPolicyAlgorithm(BaseAlgorithm):
             "generator": self.generator.get_state(),
             "env_steps": self.env_steps,
             "gradient_steps": self.gradient_steps,
+            "update_count": self.update_count,
             "extra": self._extra_state(),
             "replay_buffer": None,
         }
@@ -314,7 +344,10 @@ class OffPolicyAlgorithm(BaseAlgorithm):
         self.generator.set_state(state["generator"].cpu())
         self.env_steps = int(state["env_steps"])
         self.gradient_steps = int(state["gradient_steps"])
+        self.update_count = int(state.get("update_count", 0))  # older checkpoints: none
         self._load_extra_state(state["extra"])
+        for optimizer in self.lr_schedule.optimizers:
+            restore_device_learning_rates(optimizer, self.device)
         saved = state.get("replay_buffer")
         buffer = self._require_replay()
         if saved is not None and self.config.save_replay_buffer:

@@ -16,6 +16,7 @@ from embodichain_rl.algorithms.off_policy.targets import (
     polyak_update,
     soft_q_target,
 )
+from embodichain_rl.algorithms.optim import OptimizerConfig
 from embodichain_rl.algorithms.registry import register_algo
 from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContext
 from embodichain_rl.policies.base import Policy
@@ -69,13 +70,15 @@ class SAC(OffPolicyAlgorithm):
             (), math.log(cfg.init_alpha), device=self.device, requires_grad=cfg.autotune_alpha
         )
         """log of the entropy coefficient α (learned with ``autotune_alpha``)."""
-        self.actor_optimizer = torch.optim.Adam(
-            self.policy.actor.parameters(), lr=cfg.actor_learning_rate
+        self.actor_optimizer = self._make_optimizer(
+            list(self.policy.actor.parameters()), cfg.actor_learning_rate
         )
-        self.critic_optimizer = torch.optim.Adam(
-            self.policy.critic.parameters(), lr=cfg.critic_learning_rate
+        self.critic_optimizer = self._make_optimizer(
+            list(self.policy.critic.parameters()), cfg.critic_learning_rate
         )
-        self.alpha_optimizer = torch.optim.Adam([self.log_alpha], lr=cfg.alpha_learning_rate)
+        self.alpha_optimizer = self._make_optimizer(
+            [self.log_alpha], cfg.alpha_learning_rate, OptimizerConfig(name="adam")
+        )
         zero = torch.zeros((), device=self.device)
         self._last_actor = {"actor_loss": zero, "alpha_loss": zero, "entropy": zero}
 

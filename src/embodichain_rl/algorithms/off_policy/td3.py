@@ -64,15 +64,11 @@ class TD3(OffPolicyAlgorithm):
         """Polyak average of the actor: picks the next action of the critic target."""
         self.target_critic = frozen_copy(self.policy.critic)
         """Polyak average of the twin critics: scores the next action of the target."""
-        self.actor_optimizer = torch.optim.AdamW(
-            self.policy.actor.parameters(),
-            lr=cfg.actor_learning_rate,
-            weight_decay=cfg.weight_decay,
+        self.actor_optimizer = self._make_optimizer(
+            list(self.policy.actor.parameters()), cfg.actor_learning_rate
         )
-        self.critic_optimizer = torch.optim.AdamW(
-            self.policy.critic.parameters(),
-            lr=cfg.critic_learning_rate,
-            weight_decay=cfg.weight_decay,
+        self.critic_optimizer = self._make_optimizer(
+            list(self.policy.critic.parameters()), cfg.critic_learning_rate
         )
         self.noise_scales: torch.Tensor | None = None
         """Exploration-noise std of each env ``[num_envs, 1]``, in action half-ranges."""

@@ -10,9 +10,15 @@ Noise magnitudes are in units of the action half-range ``(high - low) / 2``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 from embodichain_rl.algorithms.off_policy.config import OffPolicyConfig
+from embodichain_rl.algorithms.optim.config import OptimizerConfig
+
+
+def _adamw() -> OptimizerConfig:
+    return OptimizerConfig(name="adamw")
 
 
 @dataclass
@@ -35,13 +41,24 @@ class TD3Config(OffPolicyConfig):
     critic_learning_rate: float = 3e-4
     """AdamW step size of the twin critics (> 0)."""
     weight_decay: float = 0.1
-    """AdamW decoupled weight decay of both networks, >= 0 (FastTD3's 0.1)."""
+    """Weight decay of both networks, >= 0 (FastTD3's 0.1; decoupled with adamw, L2 with
+    the others); the older key of optimizer.weight_decay, which sets it when given."""
     policy_noise: float = 0.2
     """Std of the target-policy smoothing noise, in action half-ranges, >= 0."""
     noise_clip: float = 0.5
     """Clip of the smoothing noise, in action half-ranges, >= 0."""
     policy_delay: int = 2
     """Critic steps per actor step; the targets move with the actor (>= 1)."""
+    optimizer: OptimizerConfig = field(default_factory=_adamw)
+    """Optimiser of the actor and of the critics (FastTD3's AdamW) and its knobs; its
+    learning_rate / weight_decay, when given, set the older keys."""
+
+    OPTIMIZER_ALIASES: ClassVar[tuple[tuple[str, str], ...]] = (
+        *OffPolicyConfig.OPTIMIZER_ALIASES,
+        ("weight_decay", "weight_decay"),
+    )
+    """(older algorithm key, optimizer block knob) pairs for the same setting."""
+
     exploration_noise_min: float = 0.001
     """Smallest per-env exploration-noise std, in action half-ranges, >= 0."""
     exploration_noise_max: float = 0.4

@@ -1,4 +1,4 @@
-"""Legacy EmbodiChain JSON configs: translate to Hydra overrides, compose, convert.
+"""Legacy EmbodiChain configs (JSON or YAML): translate to Hydra overrides, compose, convert.
 
 The key table is in ``mapping``; ``docs/legacy_json.md`` documents it.
 """

@@ -1,4 +1,5 @@
-"""``load_json_config``: a legacy JSON file composed exactly as the CLI would compose it."""
+"""``load_json_config``: a legacy config file (JSON or YAML) composed exactly as the CLI would
+compose it."""
 
 from __future__ import annotations
 
@@ -23,13 +24,13 @@ CONFIG_NAME = "train"
 
 
 def json_overrides(path: str | PathLike[str], overrides: Sequence[str] = ()) -> list[str]:
-    """The Hydra overrides equivalent to a legacy JSON file, then ``overrides`` (which win:
+    """The Hydra overrides equivalent to a legacy config file, then ``overrides`` (which win:
     Hydra applies overrides in order, the last value of a key or group counts)."""
     return [*to_overrides(translate_json(Path(path))), *overrides]
 
 
 def load_json_config(path: str | PathLike[str], overrides: Sequence[str] = ()) -> DictConfig:
-    """Compose ``train.yaml`` with the overrides a legacy JSON file stands for, then the
+    """Compose ``train.yaml`` with the overrides a legacy file (JSON or YAML) stands for, then the
     given ``overrides``; equal to ``compose("train", overrides=json_overrides(...))``.
 
     Raises ``LegacyConfigError`` naming every problem of the file before anything is built.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import importlib
 from dataclasses import dataclass, field
@@ -12,8 +11,16 @@ import gymnasium as gym
 from hydra.utils import get_class
 
 from embodichain_rl.algorithms import AlgoRegistryError, get_algo_class
+from embodichain_rl.config.legacy.collect import schema_default
 from embodichain_rl.config.schema import GROUP_SCHEMAS
-from embodichain_rl.envs import PushCubeEnv, PushCubeMuJoCoEnv, get_env_spec, registered_envs
+from embodichain_rl.envs import (
+    CartPoleEnv,
+    PointMassEnv,
+    PushCubeEnv,
+    PushCubeMuJoCoEnv,
+    get_env_spec,
+    registered_envs,
+)
 from embodichain_rl.policies import get_policy_class
 from embodichain_rl.policies.registry import PolicyRegistryError
 
@@ -23,6 +30,8 @@ PUSH_CUBE_OPTION = "push_cube"
 ENV_OPTION_OF_CLASS: dict[str, type] = {
     PUSH_CUBE_OPTION: PushCubeEnv,
     "push_cube_mujoco": PushCubeMuJoCoEnv,
+    "cart_pole": CartPoleEnv,
+    "point_mass": PointMassEnv,
 }
 """Env options with their own schema, by the env class (or base class) they build."""
 
@@ -59,18 +68,15 @@ def import_modules(modules: list[str]) -> list[tuple[int, str]]:
     return failures
 
 
-def _schema_default(schema: type, name: str) -> Any:
-    return {f.name: f.default for f in dataclasses.fields(schema)}[name]
-
-
 def resolve_env(env_id: str) -> Choice:
-    """``PushCubeRL`` / ``PushCubeMuJoCo`` (or a registered subclass) -> ``push_cube`` /
-    ``push_cube_mujoco``; any other registered or Gymnasium id -> ``gym`` with ``gym_id``."""
+    """``PushCubeRL`` / ``PushCubeMuJoCo`` / ``CartPoleRL`` / ``PointMassRL`` (or a registered
+    subclass) -> ``push_cube`` / ``push_cube_mujoco`` / ``cart_pole`` / ``point_mass``; any
+    other registered or Gymnasium id -> ``gym`` with ``gym_id``."""
     if env_id in registered_envs():
         env_class = get_env_spec(env_id).env_class
         for option, base in ENV_OPTION_OF_CLASS.items():
             if issubclass(env_class, base):
-                if env_id == _schema_default(GROUP_SCHEMAS["env"][option], "env_id"):
+                if env_id == schema_default(GROUP_SCHEMAS["env"][option], "env_id"):
                     return Choice(option)
                 return Choice(option, {"env_id": env_id})
         return Choice(GYM_OPTION, {"gym_id": env_id})
@@ -101,7 +107,7 @@ def resolve_class(group: str, name: str) -> Choice:
     from; a subclass keeps that option's schema and only replaces ``_target_``."""
     registered = _lookup(group, name)
     bases: dict[str, type] = {
-        option: get_class(_schema_default(schema, "_target_"))
+        option: get_class(schema_default(schema, "_target_"))
         for option, schema in GROUP_SCHEMAS[group].items()
     }
     for option, base in bases.items():

@@ -1,4 +1,5 @@
-"""Reading legacy JSON files: duplicate-key detection, JSON type checks, problem collection."""
+"""Reading legacy config files (JSON or YAML): size and nesting guards, duplicate keys, JSON type
+checks, problem collection."""
 
 from __future__ import annotations
 
@@ -10,20 +11,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from embodichain_rl.config.legacy.parse import (
+    YAML_SUFFIXES,
+    parse_json,
+    parse_yaml,
+    yaml_error_text,
+)
 from embodichain_rl.config.validation import ConfigError
 
 
 class LegacyConfigError(ConfigError):
-    """A legacy JSON config cannot be run; the message lists every problem, one per line."""
+    """A legacy config cannot be run; the message lists every problem, one per line."""
 
     def __init__(self, source: Path, problems: list[str]) -> None:
         self.source = source
         """The train config the problems were found in (or through)."""
         self.problems = list(problems)
         """One line per problem: ``file: json.path: what is wrong; what is valid``."""
+        self.kind = "YAML" if source.suffix.lower() in YAML_SUFFIXES else "JSON"
+        """The train config's format, as the message names it."""
         count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
         super().__init__(
-            f"cannot use legacy JSON config {source} ({count}):\n  - " + "\n  - ".join(problems)
+            f"cannot use legacy {self.kind} config {source} ({count}):\n  - "
+            + "\n  - ".join(problems)
         )
 
 
@@ -38,30 +50,15 @@ class Problems:
         self.lines.append(f"{file}: {where or '<top level>'}: {what}")
 
 
-class JsonObject(dict):  # type: ignore[type-arg]
-    """A parsed JSON object that remembers the keys it saw more than once."""
-
-    duplicates: list[str]
-
-
-def _object_pairs(pairs: list[tuple[str, Any]]) -> JsonObject:
-    obj = JsonObject()
-    obj.duplicates = []
-    for key, value in pairs:
-        if key in obj and key not in obj.duplicates:
-            obj.duplicates.append(key)
-        obj[key] = value
-    return obj
-
-
 MAX_BYTES = 8 * 1024 * 1024
 """Largest legacy file read (8 MiB); EmbodiChain's train and gym configs are a few KiB."""
 MAX_DEPTH = 64
 """Deepest nesting of objects and arrays accepted; real configs nest about 5 levels."""
 
 
-def read_json(path: Path, problems: Problems, *, where: str, missing_hint: str) -> Any:
-    """Parse ``path`` (objects as ``JsonObject``); ``None`` after recording why it failed.
+def read_config(path: Path, problems: Problems, *, where: str, missing_hint: str) -> Any:
+    """Parse ``path`` as YAML (``.yaml`` / ``.yml``) or JSON (anything else), objects as
+    ``JsonObject``; ``None`` after recording why it failed.
 
     A file larger than :data:`MAX_BYTES` or nested deeper than :data:`MAX_DEPTH` is one
     problem, found without reading past the limit or recursing into the nesting."""
@@ -75,11 +72,15 @@ def read_json(path: Path, problems: Problems, *, where: str, missing_hint: str) 
         if len(raw) > MAX_BYTES:
             problems.add(path, where, _too_large(path))
             return None
-        data = json.loads(raw.decode("utf-8"), object_pairs_hook=_object_pairs)
+        text = raw.decode("utf-8")
+        is_yaml = path.suffix.lower() in YAML_SUFFIXES
+        data = parse_yaml(text) if is_yaml else parse_json(text)
     except json.JSONDecodeError as error:
         problems.add(
             path, where, f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
         )
+    except yaml.YAMLError as error:
+        problems.add(path, where, yaml_error_text(error))
     except RecursionError:
         problems.add(path, where, _too_deep())
     except (OSError, UnicodeDecodeError) as error:
@@ -163,7 +164,7 @@ def as_object(value: Any, file: Path, where: str, problems: Problems) -> dict[st
         return None
     for key in getattr(value, "duplicates", []):
         problems.add(
-            file, join(where, key), "duplicate key (JSON keeps only the last value); give it once"
+            file, join(where, key), "duplicate key (only the last value would count); give it once"
         )
     return value
 

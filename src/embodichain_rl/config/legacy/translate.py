@@ -1,104 +1,47 @@
-"""Legacy JSON (both shapes) -> Hydra group choices and field values, or one error."""
+"""Legacy configs (every shape, JSON or YAML) -> Hydra group choices and field values, or one
+error naming every problem."""
 
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import logging
-import typing
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from embodichain_rl.config.aliases import moved_runtime_types
 from embodichain_rl.config.legacy import mapping as table
-from embodichain_rl.config.legacy.names import (
-    Choice,
-    UnresolvedName,
-    import_modules,
-    resolve_class,
-    resolve_env,
-)
-from embodichain_rl.config.legacy.reader import (
-    LegacyConfigError,
-    Problems,
-    as_object,
-    join,
-    plain,
-    read_json,
-    type_problem,
-)
+from embodichain_rl.config.legacy.collect import Collector, Item, Translation, schema_fields
+from embodichain_rl.config.legacy.env_section import documented_env, gym_file, learning_env
+from embodichain_rl.config.legacy.head import DEFERRED, is_head_trainer, translate_head
+from embodichain_rl.config.legacy.names import UnresolvedName, import_modules, resolve_class
+from embodichain_rl.config.legacy.optim_block import BLOCKS, translate_blocks
+from embodichain_rl.config.legacy.reader import LegacyConfigError, as_object, join, read_config
 from embodichain_rl.config.runtime import RuntimeConfig
 from embodichain_rl.config.schema import GROUP_SCHEMAS
 from embodichain_rl.policies.actor_critic import NETWORK_TYPES
 from embodichain_rl.policies.mlp import ACTIVATIONS
 
+__all__ = ["Translation", "translate_json"]
+
 log = logging.getLogger(__name__)
 
-Item = tuple[str, Any, str]
-"""A JSON key, its value and its JSON path."""
+POLICY_TOP_FIELDS = {"initial_log_std": "init_log_std"}
+"""Policy-section keys beside ``name``/``cfg``/networks (newest release) -> policy field."""
 
 
-@dataclass
-class Translation:
-    """What a legacy config means here: group options, dotted field values, ignored paths."""
-
-    source: Path
-    choices: dict[str, str] = field(default_factory=dict)
-    """Group -> option (``env`` -> ``push_cube``)."""
-    values: dict[str, Any] = field(default_factory=dict)
-    """Dotted config key -> plain JSON value, in file order."""
-    ignored: list[str] = field(default_factory=list)
-    """``file: json.path`` of every section with no counterpart here."""
-
-
-def _fields(schema: type, *, exclude: Iterable[str] = ()) -> dict[str, Any]:
-    hints = typing.get_type_hints(schema)
-    return {n: hints[n] for n in hints if not n.startswith("_") and n not in set(exclude)}
-
-
-class _Translator:
-    def __init__(self, source: Path) -> None:
-        self.source = source
-        self.problems = Problems()
-        self.result = Translation(source)
-        self._origin: dict[str, str] = {}
-
-    def _unknown(self, file: Path, at: str, key: str, valid: Iterable[str]) -> None:
-        valid = list(valid)
-        close = difflib.get_close_matches(key, valid, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        self.problems.add(file, at, f"unknown key{hint}; valid keys: {', '.join(valid)}")
-
-    def _set(self, file: Path, at: str, target: str, value: Any, hint: Any) -> None:
-        problem = type_problem(value, hint)
-        if problem is not None:
-            self.problems.add(file, at, problem)
-        elif target in self._origin:
-            self.problems.add(
-                file, at, f"sets {target} again (already set by {self._origin[target]}); keep one"
-            )
-        else:
-            self.result.values[target] = plain(value)
-            self._origin[target] = at
-
-    def _ignore(self, file: Path, at: str) -> None:
-        self.result.ignored.append(f"{file.name}: {at}")
-
+class _Translator(Collector):
     def translate(self) -> Translation:
-        source = self.source
-        data = read_json(source, self.problems, where="", missing_hint="give a train config")
-        top = as_object(data, source, "", self.problems) if data is not None else None
+        data = read_config(self.source, self.problems, where="", missing_hint="give a train config")
+        top = as_object(data, self.source, "", self.problems) if data is not None else None
         if top is not None:
             self._top(top)
         if self.problems.lines:
-            raise LegacyConfigError(source, self.problems.lines)
+            raise LegacyConfigError(self.source, self.problems.lines)
         if self.result.ignored:
             log.warning(
-                "legacy config %s: ignored (no counterpart here; the original simulator's "
-                "scene and hooks): %s",
-                source,
+                "legacy config %s: ignored (no counterpart here: the original simulator's "
+                "scene, hooks and renderer, or switched off by the file): %s",
+                self.source,
                 ", ".join(self.result.ignored),
             )
         return self.result
@@ -107,148 +50,98 @@ class _Translator:
         src = self.source
         for key in top:
             if key not in table.TOP_LEVEL:
-                self._unknown(src, key, key, table.TOP_LEVEL)
+                self.unknown(src, key, key, table.TOP_LEVEL)
         if "runtime" in top and "trainer" in top:
             self.problems.add(src, "trainer", "give either runtime or trainer, not both")
-        gym_config: Item | None = None
+        deferred: dict[str, Item] = {}
         for name in ("runtime", "trainer"):
             if name in top:
-                gym_config = self._runtime(top[name], name) or gym_config
-        if "env" in top and gym_config is not None:
-            self.problems.add(src, "env", "give either env or trainer.gym_config, not both")
-        elif "env" in top:
-            self._documented_env(top["env"])
-        elif gym_config is not None:
-            self._gym_file(gym_config)
+                deferred.update(self._runtime(top[name], name))
+        self._env(top, deferred)
+        head = {key: item for key, item in deferred.items() if key in DEFERRED}
+        if head:
+            translate_head(self, head, self._algorithm_fields(top))
         for group in ("policy", "algorithm"):
             if group in top:
                 self._named_section(group, top[group])
 
-    def _runtime(self, value: Any, where: str) -> Item | None:
+    def _env(self, top: dict[str, Any], deferred: dict[str, Item]) -> None:
+        sources = [deferred[key] for key in table.TRAINER_ONLY if key in deferred]
+        if "env" in top and sources:
+            self.problems.add(self.source, "env", f"give either env or {sources[0][2]}, not both")
+        elif "env" in top:
+            documented_env(self, top["env"])
+        elif len(sources) > 1:
+            self.problems.add(
+                self.source, sources[1][2], "give either gym_config or learning_env, not both"
+            )
+        elif sources and sources[0][0] == "gym_config":
+            gym_file(self, sources[0])
+        elif sources:
+            learning_env(self, sources[0])
+
+    def _runtime(self, value: Any, where: str) -> dict[str, Item]:
+        """The run section's keys; returns the ones translated later (env sources, the
+        newest release's keys), by key."""
         obj = as_object(value, self.source, where, self.problems)
         if obj is None:
-            return None
-        hints = _fields(RuntimeConfig)
+            return {}
+        hints = schema_fields(RuntimeConfig)
         moved = moved_runtime_types()
-        extra = table.TRAINER_ONLY if where == "trainer" else ()
-        gym_config: Item | None = None
+        trainer = where == "trainer"
+        extra = (*table.TRAINER_ONLY, *table.HEAD_TRAINER_KEYS) if trainer else ()
+        head = trainer and is_head_trainer(obj)
+        deferred: dict[str, Item] = {}
         for key, item in obj.items():
             at = join(where, key)
             if key in table.IGNORED_RUNTIME:
-                self._ignore(self.source, at)
-            elif key in extra:
-                gym_config = (key, item, at)
+                self.ignore(self.source, at)
+            elif head and key == "num_envs":
+                self.set(self.source, at, "env.num_envs", item, int)
+            elif (trainer and key in table.TRAINER_ONLY) or (head and key in DEFERRED):
+                deferred[key] = (key, item, at)
             elif key == "device" and item in table.DEVICE_MEANS_CUDA:
-                self._set(self.source, at, "runtime.cuda", True, bool)
+                self.set(self.source, at, "runtime.cuda", True, bool)
             elif key in hints:
-                self._set(self.source, at, f"runtime.{key}", item, hints[key])
+                self.set(self.source, at, f"runtime.{key}", item, hints[key])
             elif key in moved:
                 target, hint = moved[key]
-                self._set(self.source, at, target, item, hint)
+                self.set(self.source, at, target, item, hint)
             else:
                 valid = [*hints, *moved, *extra, *table.IGNORED_RUNTIME]
-                self._unknown(self.source, at, key, valid)
+                self.unknown(self.source, at, key, valid)
         modules = self.result.values.get("runtime.imports", [])
         for index, why in import_modules(modules):
             self.problems.add(self.source, join(join(where, "imports"), index), why)
-        return gym_config
+        return deferred
 
-    def _resolve_env(self, file: Path, at: str, env_id: Any) -> Choice | None:
-        problem = type_problem(env_id, str)
-        if problem is not None:
-            self.problems.add(file, at, problem)
-            return None
+    def _algorithm_fields(self, top: dict[str, Any]) -> dict[str, Any]:
+        """The fields of the algorithm option the file names (none when it names none)."""
+        section = top.get("algorithm")
+        name = section.get("name") if isinstance(section, dict) else None
+        if not isinstance(name, str):
+            return {}
         try:
-            choice = resolve_env(env_id)
-        except UnresolvedName as error:
-            self.problems.add(file, at, str(error))
-            return None
-        self.result.choices["env"] = choice.option
-        for key, value in choice.values.items():
-            self.result.values[f"env.{key}"] = value
-        return choice
-
-    def _documented_env(self, value: Any) -> None:
-        obj = as_object(value, self.source, "env", self.problems)
-        if obj is None:
-            return
-        for key in obj:
-            if key not in ("id", "cfg"):
-                self._unknown(self.source, join("env", key), key, ("id", "cfg"))
-        if "id" not in obj:
-            self.problems.add(self.source, "env.id", "missing; name the env (e.g. PushCubeRL)")
-            return
-        choice = self._resolve_env(self.source, "env.id", obj["id"])
-        cfg = as_object(obj["cfg"], self.source, "env.cfg", self.problems) if "cfg" in obj else {}
-        if choice is not None and cfg is not None:
-            items = [(k, v, join("env.cfg", k)) for k, v in cfg.items()]
-            self._task(self.source, items, choice.option)
-
-    def _gym_file(self, gym_config: Item) -> None:
-        _, value, at = gym_config
-        problem = type_problem(value, str)
-        if problem is not None:
-            self.problems.add(self.source, at, problem)
-            return
-        path = self.source.parent / value
-        if not path.is_file():
-            self.problems.add(
-                self.source, at, f"gym file not found: {path} (relative to the train config)"
-            )
-            return
-        data = read_json(path, self.problems, where="", missing_hint="")
-        top = as_object(data, path, "", self.problems) if data is not None else None
-        if top is None:
-            return
-        valid = ("id", "env", *table.IGNORED_GYM_TOP)
-        for key in top:
-            if key in table.IGNORED_GYM_TOP:
-                self._ignore(path, key)
-            elif key not in valid:
-                self._unknown(path, key, key, valid)
-        if "id" not in top:
-            self.problems.add(path, "id", "missing; name the env (e.g. PushCubeRL)")
-            return
-        choice = self._resolve_env(path, "id", top["id"])
-        env = as_object(top["env"], path, "env", self.problems) if "env" in top else {}
-        if choice is None or env is None:
-            return
-        items: list[Item] = []
-        for key, item in env.items():
-            if key in table.IGNORED_GYM_ENV:
-                self._ignore(path, join("env", key))
-            elif key == "extensions":
-                extensions = as_object(item, path, "env.extensions", self.problems) or {}
-                items += [(k, v, join("env.extensions", k)) for k, v in extensions.items()]
-            else:
-                items.append((key, item, join("env", key)))
-        self._task(path, items, choice.option)
-
-    def _task(self, file: Path, items: list[Item], option: str) -> None:
-        hints = _fields(GROUP_SCHEMAS["env"][option], exclude=table.TASK_EXCLUDED)
-        aliases = [alias for alias, target in table.TASK_ALIASES.items() if target in hints]
-        for key, value, at in items:
-            target = table.TASK_ALIASES.get(key, key)
-            if target in hints:
-                self._set(file, at, f"env.{target}", value, hints[target])
-            elif key in table.IGNORED_WITHOUT_FIELD:
-                self._ignore(file, at)
-            else:
-                self._unknown(file, at, key, [*hints, *aliases])
+            option = resolve_class("algorithm", name).option
+        except UnresolvedName:
+            return {}  # reported with the algorithm section
+        return schema_fields(GROUP_SCHEMAS["algorithm"][option])
 
     def _named_section(self, group: str, value: Any) -> None:
         obj = as_object(value, self.source, group, self.problems)
         if obj is None:
             return
         networks = table.POLICY_NETWORKS if group == "policy" else ()
+        top_fields = POLICY_TOP_FIELDS if group == "policy" else {}
+        valid = ("name", "cfg", *networks, *top_fields)
         for key in obj:
-            if key not in ("name", "cfg", *networks):
-                self._unknown(self.source, join(group, key), key, ("name", "cfg", *networks))
+            if key not in valid:
+                self.unknown(self.source, join(group, key), key, valid)
         name = obj.get("name")
-        problem = "missing; name a registered class" if "name" not in obj else None
-        problem = problem or type_problem(name, str)
-        if problem is not None:
-            self.problems.add(self.source, join(group, "name"), problem)
+        if "name" not in obj:
+            self.problems.add(self.source, join(group, "name"), "missing; name a registered class")
+            return
+        if not self.checked(self.source, join(group, "name"), name, str):
             return
         try:
             choice = resolve_class(group, name)
@@ -258,39 +151,52 @@ class _Translator:
         self.result.choices[group] = choice.option
         for key, item in choice.values.items():
             self.result.values[f"{group}.{key}"] = item
-        hints = _fields(GROUP_SCHEMAS[group][choice.option])
-        cfg = as_object(obj.get("cfg", {}), self.source, join(group, "cfg"), self.problems)
-        for key, item in (cfg or {}).items():
-            at = join(join(group, "cfg"), key)
-            if key in hints and key not in networks:
-                self._set(self.source, at, f"{group}.{key}", item, hints[key])
-            else:
-                self._unknown(self.source, at, key, [k for k in hints if k not in networks])
-        if "batch_size" in (cfg or {}) and "num_minibatches" in hints:
-            # A legacy batch_size is the minibatch size: it replaces num_minibatches.
-            self.result.values.setdefault(f"{group}.num_minibatches", None)
+        schema = GROUP_SCHEMAS[group][choice.option]
+        hints = schema_fields(schema)
+        for key, field_name in top_fields.items():
+            if key in obj and field_name in hints:
+                at = join(group, key)
+                self.set(self.source, at, f"{group}.{field_name}", obj[key], hints[field_name])
+            elif key in obj:
+                self.unknown(self.source, join(group, key), key, ("name", "cfg", *networks))
+        self._cfg(group, obj, schema, networks)
         for role in networks:
             if role in obj and dataclasses.is_dataclass(hints.get(role)):
                 self._network(obj[role], join(group, role), f"{group}.{role}", hints[role])
+
+    def _cfg(self, group: str, obj: dict[str, Any], schema: type, networks: tuple) -> None:
+        hints = schema_fields(schema)
+        where = join(group, "cfg")
+        cfg = as_object(obj.get("cfg", {}), self.source, where, self.problems) or {}
+        blocks = BLOCKS if group == "algorithm" else ()
+        for key, item in cfg.items():
+            at = join(where, key)
+            if key in blocks:
+                continue
+            if key in hints and key not in networks:
+                self.set(self.source, at, f"{group}.{key}", item, hints[key])
+            else:
+                self.unknown(self.source, at, key, [k for k in hints if k not in networks])
+        if blocks:
+            translate_blocks(self, cfg, schema)
+        if "batch_size" in cfg and "num_minibatches" in hints:
+            # A legacy batch_size is the minibatch size: it replaces num_minibatches.
+            self.result.values.setdefault(f"{group}.num_minibatches", None)
 
     def _network(self, value: Any, where: str, prefix: str, schema: type) -> None:
         obj = as_object(value, self.source, where, self.problems)
         if obj is None:
             return
-        hints = _fields(schema)
+        hints = schema_fields(schema)
         items = [(k, v, join(where, k)) for k, v in obj.items() if k != "network_cfg"]
         if "network_cfg" in obj:
-            nested = (
-                as_object(
-                    obj["network_cfg"], self.source, join(where, "network_cfg"), self.problems
-                )
-                or {}
-            )
-            items += [(k, v, join(join(where, "network_cfg"), k)) for k, v in nested.items()]
+            at = join(where, "network_cfg")
+            nested = as_object(obj["network_cfg"], self.source, at, self.problems) or {}
+            items += [(k, v, join(at, k)) for k, v in nested.items()]
         for key, item, at in items:
             if key not in hints:
-                self._unknown(self.source, at, key, [*hints, "network_cfg"])
-            elif key == "activation" and isinstance(item, str) and item.lower() not in ACTIVATIONS:
+                self.unknown(self.source, at, key, [*hints, "network_cfg"])
+            elif key in ("activation", "last_activation") and _unknown_activation(item):
                 self.problems.add(
                     self.source, at, f"unknown activation {item!r}; valid: {', '.join(ACTIVATIONS)}"
                 )
@@ -301,11 +207,15 @@ class _Translator:
                     f"unknown network type {item!r}; valid: {', '.join(NETWORK_TYPES)}",
                 )
             else:
-                self._set(self.source, at, f"{prefix}.{key}", item, hints[key])
+                self.set(self.source, at, f"{prefix}.{key}", item, hints[key])
+
+
+def _unknown_activation(name: Any) -> bool:
+    return isinstance(name, str) and name.lower() not in ACTIVATIONS
 
 
 def translate_json(path: str | Path) -> Translation:
-    """Read a legacy train config (and its gym file) into group choices and field values;
-    raise one ``LegacyConfigError`` naming every problem; log one warning listing what was
-    ignored."""
+    """Read a legacy train config (JSON or YAML) and its gym file into group choices and field
+    values; raise one ``LegacyConfigError`` naming every problem; log one warning listing
+    what was ignored."""
     return _Translator(Path(path)).translate()

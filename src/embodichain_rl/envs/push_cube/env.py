@@ -9,7 +9,14 @@ import gymnasium as gym
 import numpy as np
 import torch
 
-from embodichain_rl.envs.base import EmbodiedEnv, StepResult
+from embodichain_rl.envs.base import (
+    EmbodiedEnv,
+    StepResult,
+    grad_free,
+    group_episode_counters,
+    ordinary_tensors,
+    start_group_size,
+)
 from embodichain_rl.envs.push_cube.config import PushCubeConfig
 from embodichain_rl.envs.push_cube.contact import ContactParams, footprint, substep, top_clearance
 from embodichain_rl.envs.push_cube.kinematics import tcp_position
@@ -37,6 +44,8 @@ class PushCubeEnv(EmbodiedEnv):
 
     truncates_only_at_time_limit: ClassVar[bool] = True
     """``truncated`` is ``elapsed >= max_episode_steps`` (and not terminated), nothing else."""
+    supports_start_groups: ClassVar[bool] = True
+    """``reset(options={"start_group_size": g})`` gives groups of ``g`` envs shared starts."""
 
     def __init__(
         self,
@@ -79,6 +88,8 @@ class PushCubeEnv(EmbodiedEnv):
         dev, cfg = self.device, self.cfg
         f32 = torch.float32
         self._env_index = torch.arange(self.num_envs, dtype=torch.int64, device=dev)
+        self._start_stream = self._env_index
+        """Per-env index the starts are drawn with (``env // start_group_size``)."""
         self._starts = StartSampler.build(cfg, dev)
         self._q_low = torch.tensor(cfg.joint_lower, dtype=f32, device=dev)
         self._q_high = torch.tensor(cfg.joint_upper, dtype=f32, device=dev)
@@ -95,7 +106,7 @@ class PushCubeEnv(EmbodiedEnv):
     # ----------------------------------------------------------------------------- resets
     def _sample(self, episode: torch.Tensor) -> dict[str, torch.Tensor]:
         """Fresh initial states of every env for the given per-env episode counters."""
-        return self._starts(self._seed_key, self._env_index, episode)
+        return self._starts(self._seed_key, self._start_stream, episode)
 
     def _load(self, fresh: dict[str, torch.Tensor]) -> None:
         self.qpos = fresh["q"]
@@ -109,16 +120,21 @@ class PushCubeEnv(EmbodiedEnv):
     def reset(
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[torch.Tensor, dict[str, Any]]:
-        """Reset every env; ``seed`` restarts the per-env episode counters, else they advance."""
-        with torch.no_grad():
+        """Reset every env; ``seed`` restarts the per-env episode counters, else they advance
+        (each group's to its latest plus one). ``options={"start_group_size": g}``: groups of
+        ``g`` consecutive envs share their starts until the next reset (see ``envs.base``)."""
+        group = start_group_size(options, self)
+        self._start_stream = self._env_index // group
+        with grad_free():
             if seed is not None:
                 self._seed_key = self._hash_seed(int(seed))
                 self._episode.zero_()
             else:
-                self._episode += 1
+                self._episode = group_episode_counters(self._episode, group)
             self._load(self._sample(self._episode))
             self.elapsed.zero_()
-            return self._observe(), {}
+            obs = self._observe()
+        return ordinary_tensors(obs), {}
 
     # ------------------------------------------------------------------------------ step
     def _joint_command(self, action: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -142,8 +158,9 @@ class PushCubeEnv(EmbodiedEnv):
 
     def step(self, action: torch.Tensor) -> StepResult:
         """Advance every env one control step; finished envs auto-reset (see the base class)."""
-        with torch.no_grad():
-            return self._step(action)
+        with grad_free():
+            result = self._step(action)
+        return ordinary_tensors(result)
 
     def _step(self, action: torch.Tensor) -> StepResult:
         cfg = self.cfg

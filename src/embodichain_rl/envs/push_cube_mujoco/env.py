@@ -15,7 +15,12 @@ import gymnasium as gym
 import numpy as np
 import torch
 
-from embodichain_rl.envs.base import EmbodiedEnv, StepResult
+from embodichain_rl.envs.base import (
+    EmbodiedEnv,
+    StepResult,
+    group_episode_counters,
+    start_group_size,
+)
 from embodichain_rl.envs.push_cube.kinematics import dls_step, position_jacobian, tcp_position
 from embodichain_rl.envs.push_cube.observations import ObservationLayout, build_observation
 from embodichain_rl.envs.push_cube.outcome import step_outcome
@@ -58,6 +63,8 @@ class PushCubeMuJoCoEnv(EmbodiedEnv):
 
     truncates_only_at_time_limit: ClassVar[bool] = True
     """``truncated`` is ``elapsed >= max_episode_steps`` (and not terminated), nothing else."""
+    supports_start_groups: ClassVar[bool] = True
+    """``reset(options={"start_group_size": g})`` gives groups of ``g`` envs shared starts."""
 
     def __init__(
         self,
@@ -99,6 +106,8 @@ class PushCubeMuJoCoEnv(EmbodiedEnv):
     def _build_constants(self) -> None:
         dev, cfg, f32 = self.device, self.cfg, torch.float32
         self._env_index = torch.arange(self.num_envs, dtype=torch.int64, device=dev)
+        self._start_stream = self._env_index
+        """Per-env index the starts are drawn with (``env // start_group_size``)."""
         self._starts = StartSampler.build(cfg, dev)
         self._q_low = torch.tensor(cfg.joint_lower, dtype=f32, device=dev)
         self._q_high = torch.tensor(cfg.joint_upper, dtype=f32, device=dev)
@@ -121,7 +130,7 @@ class PushCubeMuJoCoEnv(EmbodiedEnv):
 
     def _start(self, mask: torch.Tensor) -> None:
         """Fresh episodes in the envs where ``mask`` is true (their episode counter as is)."""
-        fresh = self._starts(self._seed_key, self._env_index, self._episode)
+        fresh = self._starts(self._seed_key, self._start_stream, self._episode)
         qpos = torch.cat((fresh["q"], free_pose(fresh["cube"], self.cfg.cube_half_size)), -1)
         self.backend.write(
             mask.to(self.backend.device),
@@ -138,13 +147,17 @@ class PushCubeMuJoCoEnv(EmbodiedEnv):
     def reset(
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[torch.Tensor, dict[str, Any]]:
-        """Reset every env; ``seed`` restarts the per-env episode counters, else they advance."""
+        """Reset every env; ``seed`` restarts the per-env episode counters, else they advance
+        (each group's to its latest plus one). ``options={"start_group_size": g}``: groups of
+        ``g`` consecutive envs share their starts until the next reset (see ``envs.base``)."""
+        group = start_group_size(options, self)
+        self._start_stream = self._env_index // group
         with torch.no_grad():
             if seed is not None:
                 self._seed_key = hash_seed(int(seed), self.device)
                 self._episode.zero_()
             else:
-                self._episode += 1
+                self._episode = group_episode_counters(self._episode, group)
             self._start(self._everywhere)
             return self._observe(), {}
 

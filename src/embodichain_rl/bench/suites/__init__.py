@@ -1,0 +1,1 @@
+"""Suite specs shipped for ``embodichain-bench suite --suite NAME`` (``NAME.yaml``)."""
