@@ -23,8 +23,9 @@ class RuntimeConfig:
     """Explicit device (``cpu``, ``cuda``, ``cuda:1``) or ``auto`` to follow ``cuda``."""
     headless: bool = True
     """Run without any window (rendering is always offscreen here); kept for EmbodiChain."""
-    iterations: int = 200
-    """Training iterations (one rollout + one update each); >= 1."""
+    iterations: int = 300
+    """Training iterations (one rollout + one update each); >= 1. The default PushCube run
+    (300 x 2,048 envs x 16 steps, 9.8 M env steps) takes about 2.6 min on a 2-core CPU."""
     rollout_steps: int = 16
     """Env steps per env per iteration (the rollout length T); >= 1."""
     torch_threads: int = 0
