@@ -22,7 +22,8 @@ def pixel(env: PushCubeEnv, x: float, y: float) -> tuple[int, int]:
 def test_frame_shape_and_content() -> None:
     env = PushCubeEnv(num_envs=3)
     env.reset(seed=0)
-    env.cube[1] = torch.tensor([0.7, 0.2, 0.0])
+    with torch.inference_mode():  # the env's state lives in inference tensors (envs.base.grad_free)
+        env.cube[1] = torch.tensor([0.7, 0.2, 0.0])
     frame = env.render(env_index=1)
     assert frame.dtype == np.uint8 and frame.shape == (400, 400, 3)
     r, c = pixel(env, 0.7, 0.2)

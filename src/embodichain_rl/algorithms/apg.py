@@ -10,10 +10,10 @@ import torch
 
 from embodichain_rl.algorithms.apg_config import APGConfig, segment_lengths
 from embodichain_rl.algorithms.base import BaseAlgorithm, StepCallback
-from embodichain_rl.algorithms.optim import (
-    LRSchedule,
-    build_optimizer,
-    restore_device_learning_rates,
+from embodichain_rl.algorithms.optim.learner import (
+    load_optimizer_state,
+    optimizer_and_schedule,
+    optimizer_state,
 )
 from embodichain_rl.algorithms.registry import register_algo
 from embodichain_rl.envs.base import EmbodiedEnv
@@ -72,15 +72,10 @@ class APG(BaseAlgorithm):
         self.device = torch.device(device)
         self.policy = policy.to(self.device)
         self.buffer = None
-        # Device learning rate; capturable on CUDA, fused on CPU where the class has them.
-        self.optimizer = build_optimizer(
-            self.policy.parameters(), self.config.optimizer_config(), self.device
+        self.optimizer, self.lr_schedule = optimizer_and_schedule(
+            self.policy.parameters(), self.config, self.device
         )
-        cfg = self.config
-        self.lr_schedule = LRSchedule(
-            cfg.lr_schedule, cfg.lr_scheduler, [self.optimizer], cfg.total_updates
-        )
-        """Writes each update's learning rate into the optimiser (``lr_schedule``)."""
+        """The optimiser (``optimizer``) and the ``lr_schedule`` writing each update's rate."""
         self.num_steps: int | None = None
         """Env steps per iteration (``runtime.rollout_steps``), set by ``initialize_buffer``."""
         self.update_count = 0
@@ -191,10 +186,8 @@ class APG(BaseAlgorithm):
 
     def state_dict(self) -> dict[str, Any]:
         """Optimiser state and the update counter."""
-        return {"optimizer": self.optimizer.state_dict(), "update_count": self.update_count}
+        return optimizer_state(self.optimizer, self.update_count)
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore what ``state_dict`` returned (the learning rate a device tensor again)."""
-        self.optimizer.load_state_dict(state["optimizer"])
-        restore_device_learning_rates(self.optimizer, self.device)
-        self.update_count = int(state["update_count"])
+        self.update_count = load_optimizer_state(self.optimizer, state, self.device)

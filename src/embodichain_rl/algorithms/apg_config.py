@@ -8,21 +8,16 @@ holds only deliberate overrides). Defaults follow EmbodiChain's PointMass APG co
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import ClassVar
 
-from embodichain_rl.algorithms.optim.config import (
-    OPTIMIZER_KNOBS,
-    LRSchedulerConfig,
-    OptimizerConfig,
-    lr_schedule_problems,
-)
-from embodichain_rl.algorithms.optim.fields import coerce_block, resolve_alias
+from embodichain_rl.algorithms.optim.algorithm_fields import OptimizerFields
 
 
 @dataclass
-class APGConfig:
-    """Every APG hyperparameter (the Hydra ``algorithm`` schema reuses this class)."""
+class _APGKeys:
+    """APG's own hyperparameters; ``APGConfig`` puts the optimiser and schedule keys
+    after them."""
 
     learning_rate: float = 3e-3
     """Optimiser step size at the first update (> 0); one step per iteration. EmbodiChain's
@@ -43,35 +38,15 @@ class APGConfig:
     adam_eps: float = 1e-8
     """Denominator epsilon of adam/adamw/rmsprop (> 0; the older key of optimizer.eps,
     which sets it when given)."""
-    optimizer: OptimizerConfig = field(default_factory=OptimizerConfig)
-    """Which optimiser and its knobs (``algorithm/optimizer=NAME``; EmbodiChain's block)."""
-    lr_schedule: str = "constant"
-    """Learning-rate schedule over updates (one per iteration): constant, linear, cosine
-    (these two need total_updates), step or exponential; its knobs are lr_scheduler.*.
-    APG measures no policy KL, so adaptive is refused."""
-    total_updates: int | None = None
-    """Update() calls the linear and cosine schedules span, >= 1 (null: the trainer's
-    iteration count)."""
-    lr_scheduler: LRSchedulerConfig = field(default_factory=LRSchedulerConfig)
-    """Knobs of the lr_schedule (``algorithm/lr_scheduler=NAME`` sets lr_schedule)."""
 
-    def __post_init__(self) -> None:
-        self.optimizer = coerce_block(self.optimizer, OptimizerConfig, "optimizer")
-        self.lr_scheduler = coerce_block(self.lr_scheduler, LRSchedulerConfig, "lr_scheduler")
-        block = self.optimizer
-        problems = resolve_alias(
-            self, "learning_rate", "optimizer.learning_rate", block.learning_rate
-        )
-        problems += resolve_alias(self, "adam_eps", "optimizer.eps", block.eps)
-        if problems:
-            raise ValueError("invalid APG config: " + "; ".join(problems))
-        self.validate()
 
-    def optimizer_config(self) -> OptimizerConfig:
-        """The optimizer block with learning_rate and (where the optimiser takes one)
-        adam_eps filled in: what ``build_optimizer`` gets."""
-        eps = self.adam_eps if "eps" in OPTIMIZER_KNOBS[self.optimizer.name] else None
-        return dataclasses.replace(self.optimizer, learning_rate=self.learning_rate, eps=eps)
+@dataclass
+class APGConfig(OptimizerFields, _APGKeys):
+    """Every APG hyperparameter (the Hydra ``algorithm`` schema reuses this class): its own
+    keys, then ``optimizer``, ``lr_schedule``, ``total_updates`` and ``lr_scheduler``."""
+
+    MEASURES_KL: ClassVar[bool] = False
+    """APG measures no policy KL, so lr_schedule=adaptive is refused."""
 
     def validate(self) -> None:
         """Raise ``ValueError`` naming every out-of-range hyperparameter."""
@@ -88,15 +63,8 @@ class APGConfig:
             problems.append(f"max_grad_norm must be > 0 or null, got {self.max_grad_norm}")
         if not self.adam_eps > 0:
             problems.append(f"adam_eps must be > 0, got {self.adam_eps}")
-        problems += lr_schedule_problems(self.lr_schedule, self.total_updates)
-        if self.lr_schedule == "adaptive":
-            problems.append(
-                "lr_schedule='adaptive' follows the KL of a policy-gradient update (PPO, "
-                "GRPO) and APG measures none; choose constant, linear, cosine, step or "
-                "exponential"
-            )
-        if problems:
-            raise ValueError("invalid APG config: " + "; ".join(problems))
+        problems += self.schedule_problems()
+        self.raise_problems(problems)
 
 
 def segment_lengths(num_steps: int, horizon: int) -> list[int]:

@@ -19,10 +19,11 @@ from embodichain_rl.algorithms.group_advantage import (
 from embodichain_rl.algorithms.grpo_config import GRPOConfig
 from embodichain_rl.algorithms.grpo_loss import GRPOLoss, grpo_loss
 from embodichain_rl.algorithms.grpo_preflight import grpo_config_problem
-from embodichain_rl.algorithms.optim import (
-    LRSchedule,
-    build_optimizer,
-    restore_device_learning_rates,
+from embodichain_rl.algorithms.optim.learner import (
+    load_optimizer_state,
+    optimizer_and_schedule,
+    optimizer_state,
+    seeded_generator,
 )
 from embodichain_rl.algorithms.registry import register_algo
 from embodichain_rl.buffer.rollout_buffer import Batch
@@ -80,17 +81,11 @@ class GRPO(BaseAlgorithm):
         self.device = torch.device(device)
         self.policy = policy.to(self.device)
         self.buffer = None
-        # Device learning rate; capturable on CUDA, fused on CPU where the class has them.
-        self.optimizer = build_optimizer(
-            self.policy.parameters(), self.config.optimizer_config(), self.device
+        self.optimizer, self.lr_schedule = optimizer_and_schedule(
+            self.policy.parameters(), self.config, self.device
         )
-        cfg = self.config
-        self.lr_schedule = LRSchedule(
-            cfg.lr_schedule, cfg.lr_scheduler, [self.optimizer], cfg.total_updates
-        )
-        """Writes each update's learning rate into the optimiser (``lr_schedule``)."""
-        self.generator = torch.Generator(device=self.device)
-        self.generator.manual_seed(0 if self.config.seed is None else self.config.seed)
+        """The optimiser (``optimizer``) and the ``lr_schedule`` writing each update's rate."""
+        self.generator = seeded_generator(self.config.seed, self.device)
         self.reference: Policy | None = None
         """Frozen copy of the initial policy (only when ``kl_coef > 0``)."""
         if self.config.kl_coef > 0:
@@ -227,8 +222,7 @@ class GRPO(BaseAlgorithm):
 
     def state_dict(self) -> dict[str, Any]:
         state: dict[str, Any] = {
-            "optimizer": self.optimizer.state_dict(),
-            "update_count": self.update_count,
+            **optimizer_state(self.optimizer, self.update_count),
             "generator": self.generator.get_state(),
         }
         if self.reference is not None:
@@ -245,9 +239,7 @@ class GRPO(BaseAlgorithm):
                 f"checkpoint was written {saved} a GRPO reference policy (kl_coef > 0) but "
                 f"this run has kl_coef={self.config.kl_coef}: match algorithm.kl_coef"
             )
-        self.optimizer.load_state_dict(state["optimizer"])
-        restore_device_learning_rates(self.optimizer, self.device)
-        self.update_count = int(state["update_count"])
+        self.update_count = load_optimizer_state(self.optimizer, state, self.device)
         self.generator.set_state(state["generator"].cpu())
         if self.reference is not None:
             self.reference.load_state_dict(state["reference"])

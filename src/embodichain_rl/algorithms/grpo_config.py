@@ -8,21 +8,15 @@ this project's addition and off by default, as EmbodiChain has no such option.
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from embodichain_rl.algorithms.optim.config import (
-    OPTIMIZER_KNOBS,
-    LRSchedulerConfig,
-    OptimizerConfig,
-    lr_schedule_problems,
-)
-from embodichain_rl.algorithms.optim.fields import coerce_block, resolve_alias
+from embodichain_rl.algorithms.optim.algorithm_fields import OptimizerFields
 
 
 @dataclass
-class GRPOConfig:
-    """Every GRPO hyperparameter (the Hydra ``algorithm`` schema reuses this class)."""
+class _GRPOKeys:
+    """GRPO's own hyperparameters; ``GRPOConfig`` puts the optimiser and schedule keys
+    after them."""
 
     learning_rate: float = 1e-4
     """Optimiser step size at the first update, > 0 (the older key of
@@ -62,35 +56,12 @@ class GRPOConfig:
     the older key of optimizer.eps, which sets it when given)."""
     seed: int | None = None
     """Seed of the device generator that shuffles minibatches (null: the run's seed, else 0)."""
-    optimizer: OptimizerConfig = field(default_factory=OptimizerConfig)
-    """Which optimiser and its knobs (``algorithm/optimizer=NAME``; EmbodiChain's block)."""
-    lr_schedule: str = "constant"
-    """Learning-rate schedule over updates: constant (EmbodiChain's default), linear, cosine
-    (these two need total_updates), step, exponential or adaptive (rsl_rl's rule on the
-    update's mean approx_kl); its knobs are lr_scheduler.*."""
-    total_updates: int | None = None
-    """Update() calls the linear and cosine schedules span, >= 1 (null: the trainer's
-    iteration count)."""
-    lr_scheduler: LRSchedulerConfig = field(default_factory=LRSchedulerConfig)
-    """Knobs of the lr_schedule (``algorithm/lr_scheduler=NAME`` sets lr_schedule)."""
 
-    def __post_init__(self) -> None:
-        self.optimizer = coerce_block(self.optimizer, OptimizerConfig, "optimizer")
-        self.lr_scheduler = coerce_block(self.lr_scheduler, LRSchedulerConfig, "lr_scheduler")
-        block = self.optimizer
-        problems = resolve_alias(
-            self, "learning_rate", "optimizer.learning_rate", block.learning_rate
-        )
-        problems += resolve_alias(self, "adam_eps", "optimizer.eps", block.eps)
-        if problems:
-            raise ValueError("invalid GRPO config: " + "; ".join(problems))
-        self.validate()
 
-    def optimizer_config(self) -> OptimizerConfig:
-        """The optimizer block with learning_rate and (where the optimiser takes one)
-        adam_eps filled in: what ``build_optimizer`` gets."""
-        eps = self.adam_eps if "eps" in OPTIMIZER_KNOBS[self.optimizer.name] else None
-        return dataclasses.replace(self.optimizer, learning_rate=self.learning_rate, eps=eps)
+@dataclass
+class GRPOConfig(OptimizerFields, _GRPOKeys):
+    """Every GRPO hyperparameter (the Hydra ``algorithm`` schema reuses this class): its own
+    keys, then ``optimizer``, ``lr_schedule``, ``total_updates`` and ``lr_scheduler``."""
 
     def validate(self) -> None:
         """Raise ``ValueError`` naming every out-of-range hyperparameter."""
@@ -110,6 +81,5 @@ class GRPOConfig:
             problems.append(f"max_grad_norm must be > 0 or null, got {self.max_grad_norm}")
         if self.shared_starts and not self.reset_every_rollout:
             problems.append("shared_starts needs reset_every_rollout=true")
-        problems += lr_schedule_problems(self.lr_schedule, self.total_updates)
-        if problems:
-            raise ValueError("invalid GRPO config: " + "; ".join(problems))
+        problems += self.schedule_problems()
+        self.raise_problems(problems)

@@ -14,10 +14,11 @@ from embodichain_rl.algorithms.base import BaseAlgorithm, StepCallback
 from embodichain_rl.algorithms.gae import compute_gae
 from embodichain_rl.algorithms.losses import ppo_loss
 from embodichain_rl.algorithms.normalization import ReturnScaler, ValueNormalizer
-from embodichain_rl.algorithms.optim import (
-    LRSchedule,
-    build_optimizer,
-    restore_device_learning_rates,
+from embodichain_rl.algorithms.optim.learner import (
+    load_optimizer_state,
+    optimizer_and_schedule,
+    optimizer_state,
+    seeded_generator,
 )
 from embodichain_rl.algorithms.ppo_config import PPOConfig, minibatch_size
 from embodichain_rl.algorithms.registry import register_algo
@@ -113,17 +114,11 @@ class PPO(BaseAlgorithm):
         self.policy = policy.to(self.device)
         share_policy(self.policy, distributed)
         self.buffer = None
-        # Device learning rate; capturable on CUDA, fused on CPU (~7% of a CPU update).
-        self.optimizer = build_optimizer(
-            self.policy.parameters(), self.config.optimizer_config(), self.device
+        self.optimizer, self.lr_schedule = optimizer_and_schedule(
+            self.policy.parameters(), self.config, self.device
         )
-        cfg = self.config
-        self.lr_schedule = LRSchedule(
-            cfg.lr_schedule, cfg.lr_scheduler, [self.optimizer], cfg.total_updates
-        )
-        """Writes each update's learning rate into the optimiser (``lr_schedule``)."""
-        self.generator = torch.Generator(device=self.device)
-        self.generator.manual_seed(0 if self.config.seed is None else self.config.seed)
+        """The optimiser (``optimizer``) and the ``lr_schedule`` writing each update's rate."""
+        self.generator = seeded_generator(self.config.seed, self.device)
         self.minibatch_size: int | None = None
         """Samples per minibatch, fixed by ``initialize_buffer`` from the rollout's size."""
         self.update_count = 0
@@ -413,8 +408,7 @@ class PPO(BaseAlgorithm):
 
     def state_dict(self) -> dict[str, Any]:
         state: dict[str, Any] = {
-            "optimizer": self.optimizer.state_dict(),
-            "update_count": self.update_count,
+            **optimizer_state(self.optimizer, self.update_count),
             "generator": self.generator.get_state(),
         }
         if self.reward_scaler is not None:
@@ -432,9 +426,7 @@ class PPO(BaseAlgorithm):
         return state
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        self.optimizer.load_state_dict(state["optimizer"])
-        restore_device_learning_rates(self.optimizer, self.device)
-        self.update_count = int(state["update_count"])
+        self.update_count = load_optimizer_state(self.optimizer, state, self.device)
         self.generator.set_state(state["generator"].cpu())
         _load_part(state, "reward_scaler", self.reward_scaler)
         _load_part(state, "value_normalizer", self.value_normalizer)

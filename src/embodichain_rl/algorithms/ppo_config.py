@@ -9,21 +9,15 @@ docs/benchmarks.md).
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from embodichain_rl.algorithms.optim.config import (
-    OPTIMIZER_KNOBS,
-    LRSchedulerConfig,
-    OptimizerConfig,
-    lr_schedule_problems,
-)
-from embodichain_rl.algorithms.optim.fields import coerce_block, resolve_alias
+from embodichain_rl.algorithms.optim.algorithm_fields import OptimizerFields
 
 
 @dataclass
-class PPOConfig:
-    """Every PPO hyperparameter (the Hydra ``algorithm`` schema reuses this class)."""
+class _PPOKeys:
+    """PPO's own hyperparameters; ``PPOConfig`` puts the optimiser and schedule keys
+    after them."""
 
     learning_rate: float = 2.2e-3
     """Optimiser step size at the first update, > 0 (the older key of
@@ -52,13 +46,6 @@ class PPOConfig:
     """Also clip the value prediction to within clip_coef of the rollout value."""
     normalize_advantage: bool = True
     """Standardise advantages once per rollout (over all T*N samples) before the epochs."""
-    lr_schedule: str = "constant"
-    """Learning-rate schedule over updates: constant, linear, cosine (these two need
-    total_updates), step, exponential or adaptive (rsl_rl's KL rule); its knobs are
-    lr_scheduler.*."""
-    total_updates: int | None = None
-    """Update() calls the linear and cosine schedules span, >= 1 (null: the trainer's
-    iteration count)."""
     target_kl: float | None = None
     """Stop the epochs early once an epoch's mean approx-KL exceeds this, > 0; null: never."""
     normalize_reward: bool = True
@@ -75,28 +62,12 @@ class PPOConfig:
     which sets it when given)."""
     seed: int | None = None
     """Seed of the device generator that shuffles minibatches (null: the run's seed, else 0)."""
-    optimizer: OptimizerConfig = field(default_factory=OptimizerConfig)
-    """Which optimiser and its knobs (``algorithm/optimizer=NAME``; EmbodiChain's block)."""
-    lr_scheduler: LRSchedulerConfig = field(default_factory=LRSchedulerConfig)
-    """Knobs of the lr_schedule (``algorithm/lr_scheduler=NAME`` sets lr_schedule)."""
 
-    def __post_init__(self) -> None:
-        self.optimizer = coerce_block(self.optimizer, OptimizerConfig, "optimizer")
-        self.lr_scheduler = coerce_block(self.lr_scheduler, LRSchedulerConfig, "lr_scheduler")
-        block = self.optimizer
-        problems = resolve_alias(
-            self, "learning_rate", "optimizer.learning_rate", block.learning_rate
-        )
-        problems += resolve_alias(self, "adam_eps", "optimizer.eps", block.eps)
-        if problems:
-            raise ValueError("invalid PPO config: " + "; ".join(problems))
-        self.validate()
 
-    def optimizer_config(self) -> OptimizerConfig:
-        """The optimizer block with learning_rate and (where the optimiser takes one)
-        adam_eps filled in: what ``build_optimizer`` gets."""
-        eps = self.adam_eps if "eps" in OPTIMIZER_KNOBS[self.optimizer.name] else None
-        return dataclasses.replace(self.optimizer, learning_rate=self.learning_rate, eps=eps)
+@dataclass
+class PPOConfig(OptimizerFields, _PPOKeys):
+    """Every PPO hyperparameter (the Hydra ``algorithm`` schema reuses this class): its own
+    keys, then ``optimizer``, ``lr_schedule``, ``total_updates`` and ``lr_scheduler``."""
 
     def validate(self) -> None:
         """Raise ``ValueError`` naming every out-of-range hyperparameter."""
@@ -115,15 +86,14 @@ class PPOConfig:
                 problems.append(f"{name} must be >= 0, got {getattr(self, name)}")
         if self.max_grad_norm is not None and not self.max_grad_norm > 0:
             problems.append(f"max_grad_norm must be > 0 or null, got {self.max_grad_norm}")
-        problems += lr_schedule_problems(self.lr_schedule, self.total_updates)
+        problems += self.schedule_problems()
         if self.target_kl is not None and not self.target_kl > 0:
             problems.append(f"target_kl must be > 0 or null, got {self.target_kl}")
         if self.reward_clip is not None and not self.reward_clip > 0:
             problems.append(f"reward_clip must be > 0 or null, got {self.reward_clip}")
         if not self.adam_eps > 0:
             problems.append(f"adam_eps must be > 0, got {self.adam_eps}")
-        if problems:
-            raise ValueError("invalid PPO config: " + "; ".join(problems))
+        self.raise_problems(problems)
 
     def minibatch_size(self, num_steps: int, num_envs: int) -> int:
         """Samples per minibatch of a ``num_steps`` x ``num_envs`` rollout."""

@@ -7,20 +7,16 @@ A subclass reports its own out-of-range fields from ``algorithm_problems()``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import ClassVar
 
-from embodichain_rl.algorithms.optim.config import (
-    LRSchedulerConfig,
-    OptimizerConfig,
-    lr_schedule_problems,
-)
-from embodichain_rl.algorithms.optim.fields import coerce_block, resolve_alias
+from embodichain_rl.algorithms.optim.algorithm_fields import OptimizerFields
 
 
 @dataclass
-class OffPolicyConfig:
-    """Replay buffer and update schedule of an off-policy learner (``algorithm.*``)."""
+class _OffPolicyKeys:
+    """The replay and update keys; ``OffPolicyConfig`` puts the optimiser and schedule keys
+    after them (and SAC/TD3 their own after those)."""
 
     gamma: float = 0.99
     """Discount factor per env step, in [0, 1]."""
@@ -46,57 +42,24 @@ class OffPolicyConfig:
     seed: int | None = None
     """Seed of the device generator for sampling and exploration noise (null: the run's
     seed, else 0)."""
-    optimizer: OptimizerConfig = field(default_factory=OptimizerConfig)
-    """Optimiser of the actor and of the critics and its knobs (``algorithm/optimizer=NAME``;
-    SAC's α keeps Adam); its learning_rate, when given, sets actor_/critic_learning_rate."""
-    lr_schedule: str = "constant"
-    """Schedule of every learning rate over update() calls (iterations): constant, linear,
-    cosine (these two need total_updates), step or exponential; knobs: lr_scheduler.*."""
-    total_updates: int | None = None
-    """Update() calls the linear and cosine schedules span, >= 1 (null: the trainer's
-    iteration count)."""
-    lr_scheduler: LRSchedulerConfig = field(default_factory=LRSchedulerConfig)
-    """Knobs of the lr_schedule (``algorithm/lr_scheduler=NAME`` sets lr_schedule)."""
+
+
+@dataclass
+class OffPolicyConfig(OptimizerFields, _OffPolicyKeys):
+    """Replay buffer and update schedule of an off-policy learner (``algorithm.*``), then
+    ``optimizer``, ``lr_schedule``, ``total_updates`` and ``lr_scheduler``."""
 
     OPTIMIZER_ALIASES: ClassVar[tuple[tuple[str, str], ...]] = (
         ("actor_learning_rate", "learning_rate"),
         ("critic_learning_rate", "learning_rate"),
     )
     """(older algorithm key, optimizer block knob) pairs for the same setting."""
-
-    def __post_init__(self) -> None:
-        self.optimizer = coerce_block(self.optimizer, OptimizerConfig, "optimizer")
-        self.lr_scheduler = coerce_block(self.lr_scheduler, LRSchedulerConfig, "lr_scheduler")
-        problems: list[str] = []
-        for old, knob in self.OPTIMIZER_ALIASES:
-            value = getattr(self.optimizer, knob)
-            problems += resolve_alias(self, old, f"optimizer.{knob}", value)
-        if problems:
-            raise ValueError(f"invalid {self.algorithm_name()} config: " + "; ".join(problems))
-        self.validate()
-
-    def optimizer_config(self, learning_rate: float) -> OptimizerConfig:
-        """The optimizer block at ``learning_rate`` with the older keys filled in (TD3's
-        weight_decay): what ``build_optimizer`` gets for one network."""
-        block = self.optimizer
-        decay = getattr(self, "weight_decay", block.weight_decay)
-        return replace(block, learning_rate=learning_rate, weight_decay=decay)
+    MEASURES_KL: ClassVar[bool] = False
+    """SAC and TD3 measure no policy KL, so lr_schedule=adaptive is refused."""
 
     def validate(self) -> None:
         """Raise ``ValueError`` naming every out-of-range hyperparameter."""
-        problems = self.off_policy_problems() + self.algorithm_problems()
-        if problems:
-            raise ValueError(f"invalid {self.algorithm_name()} config: " + "; ".join(problems))
-
-    @classmethod
-    def algorithm_name(cls) -> str:
-        """Name used in error messages (``SACConfig`` -> ``SAC``)."""
-        for klass in cls.__mro__:
-            if klass.__name__.endswith("Config") and klass.__module__.startswith(
-                "embodichain_rl.algorithms"
-            ):
-                return klass.__name__.removesuffix("Config") or "off-policy"
-        return "off-policy"
+        self.raise_problems(self.off_policy_problems() + self.algorithm_problems())
 
     def off_policy_problems(self) -> list[str]:
         """Messages for every out-of-range shared field."""
@@ -125,13 +88,7 @@ class OffPolicyConfig:
             problems.append(f"max_grad_norm must be > 0 or null, got {self.max_grad_norm}")
         if self.seed is not None and self.seed < 0:
             problems.append(f"seed must be >= 0 or null, got {self.seed}")
-        problems += lr_schedule_problems(self.lr_schedule, self.total_updates)
-        if self.lr_schedule == "adaptive":
-            problems.append(
-                "lr_schedule='adaptive' follows the KL of a policy-gradient update (PPO); "
-                "choose constant, linear, cosine, step or exponential"
-            )
-        return problems
+        return problems + self.schedule_problems()
 
     def algorithm_problems(self) -> list[str]:
         """Messages for the subclass's own out-of-range fields (none here)."""

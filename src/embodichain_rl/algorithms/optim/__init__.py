@@ -1,15 +1,16 @@
 """Optimisers and learning-rate schedules every algorithm builds from its config blocks
 (``algorithm.optimizer``, ``algorithm.lr_schedule`` + ``algorithm.lr_scheduler``).
 
-Wiring a new algorithm (see docs/optimizers.md): give its config ``optimizer``,
-``lr_schedule``, ``lr_scheduler`` and ``total_updates`` fields (as ``PPOConfig`` does;
-``coerce_block`` and ``resolve_alias`` handle mappings and older keys), then
-``build_optimizer(params, config.optimizer, device, learning_rate=...)`` and
-``LRSchedule(config.lr_schedule, config.lr_scheduler, [optimizer], config.total_updates)``;
-call ``schedule.apply(update_count)`` at the start of each update (and
+Wiring a new algorithm (see docs/optimizers.md): subclass ``OptimizerFields`` in its config
+(the ``optimizer``, ``lr_schedule``, ``lr_scheduler`` and ``total_updates`` keys, older-key
+aliases, checks; as ``PPOConfig`` does), then build both with
+``learner.optimizer_and_schedule(params, config, device)`` (or
+``build_optimizer(params, config.optimizer_config(lr), device)`` and ``LRSchedule(...)`` per
+network); call ``schedule.apply(update_count)`` at the start of each update (and
 ``schedule.adapt(mean_kl)`` at its end for ``adaptive``).
 """
 
+from embodichain_rl.algorithms.optim.algorithm_fields import OptimizerFields
 from embodichain_rl.algorithms.optim.build import (
     OPTIMIZER_CLASSES,
     build_optimizer,
@@ -31,6 +32,7 @@ __all__ = [
     "LRSchedule",
     "LRSchedulerConfig",
     "OptimizerConfig",
+    "OptimizerFields",
     "adaptive_lr",
     "build_optimizer",
     "coerce_block",

@@ -21,6 +21,7 @@ from embodichain_rl.envs.point_mass.render import render_frame
 from embodichain_rl.envs.point_mass.resets import sample_starts
 from embodichain_rl.envs.push_cube.resets import hash_seed
 from embodichain_rl.envs.registry import register_env
+from embodichain_rl.envs.tensor_state import load_tensors, save_tensors
 
 OBS_DIM = 14
 """position 2, velocity 2, goal 2, last action 2, obstacle centres 4, obstacle radii 2."""
@@ -204,23 +205,11 @@ class PointMassEnv(DifferentiableEnv):
     def state_dict(self) -> dict[str, Any]:
         """Seed key, per-env episode counters and start streams (the start groups), and the
         full state (detached copies)."""
-        return {key.lstrip("_"): getattr(self, key).detach().clone() for key in self._STATE_KEYS}
+        return save_tensors(self, self._STATE_KEYS)
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Continue exactly where ``state_dict`` was taken; every key and shape must match."""
-        problems = []
-        for key in self._STATE_KEYS:
-            name, current = key.lstrip("_"), getattr(self, key)
-            if name not in state:
-                problems.append(f"missing {name}")
-            elif tuple(state[name].shape) != tuple(current.shape):
-                problems.append(f"{name}: saved {tuple(state[name].shape)}, env {current.shape}")
-        if problems:
-            raise ValueError("PointMassEnv state does not fit this env: " + "; ".join(problems))
-        for key in self._STATE_KEYS:
-            current = getattr(self, key)
-            value = state[key.lstrip("_")].to(current.device, current.dtype).clone()
-            setattr(self, key, value)
+        load_tensors(self, self._STATE_KEYS, state)
 
     @property
     def episode_counters(self) -> torch.Tensor:

@@ -25,6 +25,7 @@ from embodichain_rl.envs.push_cube.outcome import step_outcome
 from embodichain_rl.envs.push_cube.render import render_frame
 from embodichain_rl.envs.push_cube.resets import StartSampler, hash_seed
 from embodichain_rl.envs.registry import register_env
+from embodichain_rl.envs.tensor_state import load_tensors, save_tensors
 
 logger = logging.getLogger(__name__)
 
@@ -258,25 +259,11 @@ class PushCubeEnv(EmbodiedEnv):
 
     def state_dict(self) -> dict[str, Any]:
         """Seed key, per-env episode counters and the full sim state (copies)."""
-        return {key.lstrip("_"): getattr(self, key).clone() for key in self._STATE_KEYS}
+        return save_tensors(self, self._STATE_KEYS)
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Continue exactly where ``state_dict`` was taken; every key and shape must match."""
-        problems = []
-        for key in self._STATE_KEYS:
-            name = key.lstrip("_")
-            if name not in state:
-                problems.append(f"missing {name}")
-            elif tuple(state[name].shape) != tuple(getattr(self, key).shape):
-                problems.append(
-                    f"{name}: saved shape {tuple(state[name].shape)}, "
-                    f"env shape {tuple(getattr(self, key).shape)}"
-                )
-        if problems:
-            raise ValueError("PushCubeEnv state does not fit this env: " + "; ".join(problems))
-        for key in self._STATE_KEYS:
-            current = getattr(self, key)
-            setattr(self, key, state[key.lstrip("_")].to(current.device, current.dtype).clone())
+        load_tensors(self, self._STATE_KEYS, state)
 
     @property
     def episode_counters(self) -> torch.Tensor:

@@ -31,6 +31,13 @@ from embodichain_rl.envs.push_cube_mujoco.config import PushCubeMuJoCoConfig
 from embodichain_rl.envs.push_cube_mujoco.cube_pose import free_pose, planar_pose, planar_twist
 from embodichain_rl.envs.push_cube_mujoco.scene import compile_scene
 from embodichain_rl.envs.registry import register_env
+from embodichain_rl.envs.tensor_state import (
+    raise_state_problems,
+    restore_tensors,
+    save_tensors,
+    shape_problems,
+    tensor_shapes,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -259,31 +266,18 @@ class PushCubeMuJoCoEnv(EmbodiedEnv):
     def state_dict(self) -> dict[str, Any]:
         """Seed key, per-env episode counters, task state and the engine's state under
         ``sim`` (in the engine's precision, so a run resumes bit-exactly)."""
-        state: dict[str, Any] = {
-            key.lstrip("_"): getattr(self, key).clone() for key in self._TASK_KEYS
-        }
+        state: dict[str, Any] = save_tensors(self, self._TASK_KEYS)
         state["sim"] = self.backend.state_dict()
         return state
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Continue exactly where ``state_dict`` was taken; every key and shape must match."""
-        expected = {key.lstrip("_"): tuple(getattr(self, key).shape) for key in self._TASK_KEYS}
+        expected = tensor_shapes(self, self._TASK_KEYS)
         expected |= {f"sim.{k}": tuple(v.shape) for k, v in self.backend.state_dict().items()}
         saved = {k: v for k, v in state.items() if k != "sim"}
         saved |= {f"sim.{k}": v for k, v in (state.get("sim") or {}).items()}
-        problems = [f"missing {name}" for name in expected if name not in saved]
-        problems += [
-            f"{name}: saved shape {tuple(saved[name].shape)}, env shape {shape}"
-            for name, shape in expected.items()
-            if name in saved and tuple(saved[name].shape) != shape
-        ]
-        if problems:
-            raise ValueError(
-                "PushCubeMuJoCoEnv state does not fit this env: " + "; ".join(problems)
-            )
-        for key in self._TASK_KEYS:
-            current = getattr(self, key)
-            setattr(self, key, state[key.lstrip("_")].to(current.device, current.dtype).clone())
+        raise_state_problems(type(self).__name__, shape_problems(expected, saved))
+        restore_tensors(self, self._TASK_KEYS, state)
         self.backend.load_state_dict(
             {k: v.to(self.backend.device) for k, v in state["sim"].items()}
         )
