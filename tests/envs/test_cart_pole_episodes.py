@@ -158,6 +158,24 @@ def test_starts_cover_the_configured_noise_box() -> None:
     assert not torch.allclose(env.qpos, first)
 
 
+def test_start_groups_share_episodes_within_a_group_only() -> None:
+    env = CartPoleEnv(num_envs=6, max_episode_steps=5)
+    plain = CartPoleEnv(num_envs=6, max_episode_steps=5)
+    env.reset(seed=4, options={"start_group_size": 3})
+    plain.reset(seed=4)
+    # Group k draws env k's starts: envs 0-2 start as plain env 0, envs 3-5 as plain env 1.
+    for env_index, plain_index in enumerate([0, 0, 0, 1, 1, 1]):
+        torch.testing.assert_close(env.qpos[env_index], plain.qpos[plain_index])
+    assert not torch.allclose(env.qpos[0], env.qpos[3])
+    # Auto-resets keep the grouping: after an episode, every env of a group restarts alike.
+    for _ in range(5):
+        obs, *_ = env.step(torch.linspace(-1, 1, 6)[:, None])
+    assert torch.equal(obs[0], obs[2]) and torch.equal(obs[3], obs[5])
+    assert not torch.equal(obs[0], obs[3])
+    with pytest.raises(ValueError, match="positive divisor of num_envs=6"):
+        env.reset(options={"start_group_size": 4})
+
+
 def test_state_dict_continues_exactly() -> None:
     gen = torch.Generator().manual_seed(1)
     actions = torch.rand(40, 3, 1, generator=gen) * 2 - 1

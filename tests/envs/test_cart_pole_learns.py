@@ -3,8 +3,10 @@
 Success is EmbodiChain's: the pole upright within 0.02 rad and turning slower than 0.05 rad/s
 at the episode's final step; EmbodiChain calls the task solved at a success rate of 0.8. A
 uniform random policy drops the pole within about a second and never succeeds. This run is the
-preset (128 envs) with 200-step episodes (8 s) and 60 iterations (245,760 env steps). The
-recipe is seed-sensitive (docs/cart_pole.md, "PPO"): seed 0 is pinned and passes.
+preset (128 envs) with 200-step episodes (8 s) and 100 iterations (409,600 env steps). The
+recipe is not tuned to the pinned seed: this exact run ends at success 1.0 on seeds 0, 1, 2
+and 3 (docs/cart_pole.md, "PPO"); with evaluations every 10 iterations (which shift the
+random streams) seeds 0-2 first reach >= 0.8 between 245,760 and 286,720 env steps.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def test_ppo_balances_the_pole(tmp_path: Path) -> None:
         [
             "+experiment=cart_pole_ppo",
             f"env.max_episode_steps={EPISODE_STEPS}",
-            "runtime.iterations=60",
+            "runtime.iterations=100",
             "runtime.device=cpu",
             "runtime.torch_threads=1",
             "runtime.seed=0",
@@ -58,6 +60,6 @@ def test_ppo_balances_the_pole(tmp_path: Path) -> None:
         summary = trainer.learn()
     finally:
         trainer.close()
-    assert summary.global_steps == 60 * 32 * 128
+    assert summary.global_steps == 100 * 32 * 128
     assert summary.eval_episodes == 64
     assert summary.eval_success_rate is not None and summary.eval_success_rate >= SOLVED, summary

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from embodichain_rl.algorithms import GRPO
-from embodichain_rl.envs import PointMassEnv, PushCubeEnv
+from embodichain_rl.envs import CartPoleEnv, PointMassEnv, PushCubeEnv
 from embodichain_rl.envs.base import START_GROUP_OPTION, EmbodiedEnv, group_episode_counters
 from embodichain_rl.policies import ActorOnly
 
@@ -20,6 +20,7 @@ GROUPED = {START_GROUP_OPTION: 4}
 ENVS: dict[str, Callable[..., EmbodiedEnv]] = {
     "push_cube": lambda n, **kw: PushCubeEnv(num_envs=n, control_mode="ee_delta_pos", **kw),
     "point_mass": lambda n, **kw: PointMassEnv(num_envs=n, **kw),
+    "cart_pole": lambda n, **kw: CartPoleEnv(num_envs=n, **kw),
 }
 """Each env with start groups, built as ``ENVS[name](num_envs, **overrides)``."""
 

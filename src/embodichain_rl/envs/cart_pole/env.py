@@ -9,7 +9,12 @@ import gymnasium as gym
 import numpy as np
 import torch
 
-from embodichain_rl.envs.base import EmbodiedEnv, StepResult
+from embodichain_rl.envs.base import (
+    EmbodiedEnv,
+    StepResult,
+    group_episode_counters,
+    start_group_size,
+)
 from embodichain_rl.envs.cart_pole.config import CartPoleConfig
 from embodichain_rl.envs.cart_pole.dynamics import CartPoleParams, integrate
 from embodichain_rl.envs.cart_pole.render import render_frame
@@ -17,6 +22,7 @@ from embodichain_rl.envs.cart_pole.resets import StartSampler
 from embodichain_rl.envs.cart_pole.task import OBSERVATION_TERMS, observe, step_outcome
 from embodichain_rl.envs.push_cube.resets import hash_seed
 from embodichain_rl.envs.registry import register_env
+from embodichain_rl.envs.tensor_state import load_tensors, save_tensors
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +38,8 @@ class CartPoleEnv(EmbodiedEnv):
 
     truncates_only_at_time_limit: ClassVar[bool] = True
     """``truncated`` is ``elapsed >= max_episode_steps`` (and not terminated), nothing else."""
+    supports_start_groups: ClassVar[bool] = True
+    """``reset(options={"start_group_size": g})`` gives groups of ``g`` envs shared starts."""
 
     def __init__(
         self,
@@ -52,6 +60,8 @@ class CartPoleEnv(EmbodiedEnv):
         self.single_action_space = gym.spaces.Box(-1.0, 1.0, (1,), dtype=np.float32)
         self.params = CartPoleParams.from_config(self.cfg)
         self._env_index = torch.arange(self.num_envs, dtype=torch.int64, device=self.device)
+        self._start_stream = self._env_index
+        """Per-env index the starts are drawn with (``env // start_group_size``)."""
         self._starts = StartSampler.build(self.cfg, self.device)
         self._seed_key = self._hash_seed(int(torch.randint(0, 2**31 - 1, ()).item()))
         self._episode = torch.zeros(self.num_envs, dtype=torch.int64, device=self.device)
@@ -65,7 +75,7 @@ class CartPoleEnv(EmbodiedEnv):
     # ----------------------------------------------------------------------------- resets
     def _sample(self, episode: torch.Tensor) -> dict[str, torch.Tensor]:
         """Fresh start states of every env for the given per-env episode counters."""
-        return self._starts(self._seed_key, self._env_index, episode)
+        return self._starts(self._seed_key, self._start_stream, episode)
 
     def _load(self, fresh: dict[str, torch.Tensor]) -> None:
         self.qpos = fresh["qpos"]
@@ -74,13 +84,17 @@ class CartPoleEnv(EmbodiedEnv):
     def reset(
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[torch.Tensor, dict[str, Any]]:
-        """Reset every env; ``seed`` restarts the per-env episode counters, else they advance."""
+        """Reset every env; ``seed`` restarts the per-env episode counters, else they advance
+        (each group's to its latest plus one). ``options={"start_group_size": g}``: groups of
+        ``g`` consecutive envs share their starts until the next reset (see ``envs.base``)."""
+        group = start_group_size(options, self)
+        self._start_stream = self._env_index // group
         with torch.no_grad():
             if seed is not None:
                 self._seed_key = self._hash_seed(int(seed))
-                self._episode.zero_()
+                self._episode = torch.zeros_like(self._episode)
             else:
-                self._episode += 1
+                self._episode = group_episode_counters(self._episode, group)
             self._load(self._sample(self._episode))
             self.elapsed.zero_()
             return self._observe(), {}
@@ -136,29 +150,15 @@ class CartPoleEnv(EmbodiedEnv):
         """Nothing to release: the env is plain tensors."""
 
     # ----------------------------------------------------------------------------- state
-    _STATE_KEYS = ("_seed_key", "_episode", "qpos", "qvel", "elapsed")
+    _STATE_KEYS = ("_seed_key", "_episode", "_start_stream", "qpos", "qvel", "elapsed")
 
     def state_dict(self) -> dict[str, Any]:
-        """Seed key, per-env episode counters and the joint state (copies)."""
-        return {key.lstrip("_"): getattr(self, key).clone() for key in self._STATE_KEYS}
+        """Seed key, per-env episode counters, start groups and the joint state (copies)."""
+        return save_tensors(self, self._STATE_KEYS)
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Continue exactly where ``state_dict`` was taken; every key and shape must match."""
-        problems = []
-        for key in self._STATE_KEYS:
-            name = key.lstrip("_")
-            if name not in state:
-                problems.append(f"missing {name}")
-            elif tuple(state[name].shape) != tuple(getattr(self, key).shape):
-                problems.append(
-                    f"{name}: saved shape {tuple(state[name].shape)}, "
-                    f"env shape {tuple(getattr(self, key).shape)}"
-                )
-        if problems:
-            raise ValueError("CartPoleEnv state does not fit this env: " + "; ".join(problems))
-        for key in self._STATE_KEYS:
-            current = getattr(self, key)
-            setattr(self, key, state[key.lstrip("_")].to(current.device, current.dtype).clone())
+        load_tensors(self, self._STATE_KEYS, state)
 
     @property
     def episode_counters(self) -> torch.Tensor:
