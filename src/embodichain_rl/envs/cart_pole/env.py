@@ -12,15 +12,13 @@ import torch
 from embodichain_rl.envs.base import (
     EmbodiedEnv,
     StepResult,
-    group_episode_counters,
-    start_group_size,
 )
 from embodichain_rl.envs.cart_pole.config import CartPoleConfig
 from embodichain_rl.envs.cart_pole.dynamics import CartPoleParams, integrate
 from embodichain_rl.envs.cart_pole.render import render_frame
 from embodichain_rl.envs.cart_pole.resets import StartSampler
 from embodichain_rl.envs.cart_pole.task import OBSERVATION_TERMS, observe, step_outcome
-from embodichain_rl.envs.push_cube.resets import hash_seed
+from embodichain_rl.envs.episode_seeds import SeededEpisodes
 from embodichain_rl.envs.registry import register_env
 from embodichain_rl.envs.tensor_state import load_tensors, save_tensors
 
@@ -28,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 
 @register_env("CartPoleRL", max_episode_steps=500)
-class CartPoleEnv(EmbodiedEnv):
+class CartPoleEnv(SeededEpisodes, EmbodiedEnv):
     """Balance a pole on a cart whose slider target the agent shifts each step.
 
     See ``docs/cart_pole.md`` for observations, actions, rewards, termination and success.
@@ -59,18 +57,11 @@ class CartPoleEnv(EmbodiedEnv):
         )
         self.single_action_space = gym.spaces.Box(-1.0, 1.0, (1,), dtype=np.float32)
         self.params = CartPoleParams.from_config(self.cfg)
-        self._env_index = torch.arange(self.num_envs, dtype=torch.int64, device=self.device)
-        self._start_stream = self._env_index
-        """Per-env index the starts are drawn with (``env // start_group_size``)."""
         self._starts = StartSampler.build(self.cfg, self.device)
-        self._seed_key = self._hash_seed(int(torch.randint(0, 2**31 - 1, ()).item()))
-        self._episode = torch.zeros(self.num_envs, dtype=torch.int64, device=self.device)
+        self._init_episode_seeds()
         self._load(self._sample(self._episode))
         self.elapsed = torch.zeros(self.num_envs, dtype=torch.int64, device=self.device)
         logger.debug("CartPoleEnv: %d envs on %s", self.num_envs, self.device)
-
-    def _hash_seed(self, seed: int) -> torch.Tensor:
-        return hash_seed(seed, self.device)
 
     # ----------------------------------------------------------------------------- resets
     def _sample(self, episode: torch.Tensor) -> dict[str, torch.Tensor]:
@@ -87,14 +78,8 @@ class CartPoleEnv(EmbodiedEnv):
         """Reset every env; ``seed`` restarts the per-env episode counters, else they advance
         (each group's to its latest plus one). ``options={"start_group_size": g}``: groups of
         ``g`` consecutive envs share their starts until the next reset (see ``envs.base``)."""
-        group = start_group_size(options, self)
-        self._start_stream = self._env_index // group
         with torch.no_grad():
-            if seed is not None:
-                self._seed_key = self._hash_seed(int(seed))
-                self._episode = torch.zeros_like(self._episode)
-            else:
-                self._episode = group_episode_counters(self._episode, group)
+            self._restart_episodes(seed, options)
             self._load(self._sample(self._episode))
             self.elapsed.zero_()
             return self._observe(), {}
@@ -159,11 +144,6 @@ class CartPoleEnv(EmbodiedEnv):
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Continue exactly where ``state_dict`` was taken; every key and shape must match."""
         load_tensors(self, self._STATE_KEYS, state)
-
-    @property
-    def episode_counters(self) -> torch.Tensor:
-        """Per-env count of episodes started since the last seeded reset."""
-        return self._episode
 
     def __repr__(self) -> str:
         return f"CartPoleEnv(num_envs={self.num_envs}, device={self.device})"

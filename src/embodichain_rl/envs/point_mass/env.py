@@ -11,15 +11,13 @@ import torch
 
 from embodichain_rl.envs.base import (
     StepResult,
-    group_episode_counters,
-    start_group_size,
 )
 from embodichain_rl.envs.differentiable import DifferentiableEnv
+from embodichain_rl.envs.episode_seeds import SeededEpisodes
 from embodichain_rl.envs.point_mass.config import PointMassConfig
 from embodichain_rl.envs.point_mass.dynamics import integrate, penetration, reward_terms
 from embodichain_rl.envs.point_mass.render import render_frame
 from embodichain_rl.envs.point_mass.resets import sample_starts
-from embodichain_rl.envs.push_cube.resets import hash_seed
 from embodichain_rl.envs.registry import register_env
 from embodichain_rl.envs.tensor_state import load_tensors, save_tensors
 
@@ -28,7 +26,7 @@ OBS_DIM = 14
 
 
 @register_env("PointMassRL", max_episode_steps=100)
-class PointMassEnv(DifferentiableEnv):
+class PointMassEnv(SeededEpisodes, DifferentiableEnv):
     """EmbodiChain's PointMass task (see ``docs/apg.md``): observation ``[N, 14]``, action
     ``[N, 2]`` in [-1, 1] (force per axis), success when the goal is closer than
     ``success_threshold`` (terminates). Implements :class:`DifferentiableEnv` by
@@ -57,11 +55,7 @@ class PointMassEnv(DifferentiableEnv):
         self.max_episode_steps = max_episode_steps
         self.single_observation_space = gym.spaces.Box(-np.inf, np.inf, (OBS_DIM,), np.float32)
         self.single_action_space = gym.spaces.Box(-1.0, 1.0, (2,), dtype=np.float32)
-        self._env_index = torch.arange(self.num_envs, dtype=torch.int64, device=self.device)
-        self._start_stream = self._env_index
-        """Per-env index the starts are drawn with (``env // start_group_size``)."""
-        self._seed_key = hash_seed(int(torch.randint(0, 2**31 - 1, ()).item()), self.device)
-        self._episode = torch.zeros(self.num_envs, dtype=torch.int64, device=self.device)
+        self._init_episode_seeds()
         self._start_episodes()
 
     # ----------------------------------------------------------------------------- resets
@@ -82,14 +76,8 @@ class PointMassEnv(DifferentiableEnv):
         """Reset every env; ``seed`` restarts the per-env episode counters, else they advance
         (each group's to its latest plus one). ``options={"start_group_size": g}``: groups of
         ``g`` consecutive envs share their starts until the next reset (see ``envs.base``)."""
-        group = start_group_size(options, self)
-        self._start_stream = self._env_index // group
         with torch.no_grad():
-            if seed is not None:
-                self._seed_key = hash_seed(int(seed), self.device)
-                self._episode = torch.zeros_like(self._episode)
-            else:
-                self._episode = group_episode_counters(self._episode, group)
+            self._restart_episodes(seed, options)
             self._start_episodes()
             return self._observe(), {}
 
@@ -210,11 +198,6 @@ class PointMassEnv(DifferentiableEnv):
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Continue exactly where ``state_dict`` was taken; every key and shape must match."""
         load_tensors(self, self._STATE_KEYS, state)
-
-    @property
-    def episode_counters(self) -> torch.Tensor:
-        """Per-env count of episodes started since the last seeded reset."""
-        return self._episode
 
     def __repr__(self) -> str:
         return f"PointMassEnv(num_envs={self.num_envs}, device={self.device})"

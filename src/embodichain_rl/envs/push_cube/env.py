@@ -13,17 +13,16 @@ from embodichain_rl.envs.base import (
     EmbodiedEnv,
     StepResult,
     grad_free,
-    group_episode_counters,
     ordinary_tensors,
-    start_group_size,
 )
+from embodichain_rl.envs.episode_seeds import SeededEpisodes
 from embodichain_rl.envs.push_cube.config import PushCubeConfig
 from embodichain_rl.envs.push_cube.contact import ContactParams, footprint, substep, top_clearance
 from embodichain_rl.envs.push_cube.kinematics import tcp_position
 from embodichain_rl.envs.push_cube.observations import ObservationLayout, build_observation
 from embodichain_rl.envs.push_cube.outcome import step_outcome
 from embodichain_rl.envs.push_cube.render import render_frame
-from embodichain_rl.envs.push_cube.resets import StartSampler, hash_seed
+from embodichain_rl.envs.push_cube.resets import StartSampler
 from embodichain_rl.envs.registry import register_env
 from embodichain_rl.envs.tensor_state import load_tensors, save_tensors
 
@@ -35,7 +34,7 @@ JOINT_STEP_FRACTIONS = (1.0, 0.8, 0.6, 0.4, 0.25, 0.12, 0.05, 0.0)
 
 
 @register_env("PushCubeRL", max_episode_steps=100)
-class PushCubeEnv(EmbodiedEnv):
+class PushCubeEnv(SeededEpisodes, EmbodiedEnv):
     """Push a cube into a goal disc on a table with a UR10's spherical tool tip.
 
     See ``docs/push_cube.md`` for observations, actions, rewards and mechanics. Keyword-only:
@@ -79,8 +78,7 @@ class PushCubeEnv(EmbodiedEnv):
             dt=cfg.control_dt / cfg.sim_substeps,
         )
         self._build_constants()
-        self._seed_key = self._hash_seed(int(torch.randint(0, 2**31 - 1, ()).item()))
-        self._episode = torch.zeros(self.num_envs, dtype=torch.int64, device=self.device)
+        self._init_episode_seeds()
         self._load(self._sample(self._episode))
         self.elapsed = torch.zeros(self.num_envs, dtype=torch.int64, device=self.device)
         logger.debug("PushCubeEnv: %d envs on %s, %s", self.num_envs, self.device, cfg.control_mode)
@@ -88,9 +86,6 @@ class PushCubeEnv(EmbodiedEnv):
     def _build_constants(self) -> None:
         dev, cfg = self.device, self.cfg
         f32 = torch.float32
-        self._env_index = torch.arange(self.num_envs, dtype=torch.int64, device=dev)
-        self._start_stream = self._env_index
-        """Per-env index the starts are drawn with (``env // start_group_size``)."""
         self._starts = StartSampler.build(cfg, dev)
         self._q_low = torch.tensor(cfg.joint_lower, dtype=f32, device=dev)
         self._q_high = torch.tensor(cfg.joint_upper, dtype=f32, device=dev)
@@ -100,9 +95,6 @@ class PushCubeEnv(EmbodiedEnv):
         self._ws_high = torch.tensor(cfg.ee_workspace_high, dtype=f32, device=dev)
         self._zero3 = torch.zeros(self.num_envs, 3, dtype=f32, device=dev)
         self._zero6 = torch.zeros(self.num_envs, 6, dtype=f32, device=dev)
-
-    def _hash_seed(self, seed: int) -> torch.Tensor:
-        return hash_seed(seed, self.device)
 
     # ----------------------------------------------------------------------------- resets
     def _sample(self, episode: torch.Tensor) -> dict[str, torch.Tensor]:
@@ -124,14 +116,8 @@ class PushCubeEnv(EmbodiedEnv):
         """Reset every env; ``seed`` restarts the per-env episode counters, else they advance
         (each group's to its latest plus one). ``options={"start_group_size": g}``: groups of
         ``g`` consecutive envs share their starts until the next reset (see ``envs.base``)."""
-        group = start_group_size(options, self)
-        self._start_stream = self._env_index // group
         with grad_free():
-            if seed is not None:
-                self._seed_key = self._hash_seed(int(seed))
-                self._episode.zero_()
-            else:
-                self._episode = group_episode_counters(self._episode, group)
+            self._restart_episodes(seed, options)
             self._load(self._sample(self._episode))
             self.elapsed.zero_()
             obs = self._observe()
@@ -264,11 +250,6 @@ class PushCubeEnv(EmbodiedEnv):
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Continue exactly where ``state_dict`` was taken; every key and shape must match."""
         load_tensors(self, self._STATE_KEYS, state)
-
-    @property
-    def episode_counters(self) -> torch.Tensor:
-        """Per-env count of episodes started since the last seeded reset."""
-        return self._episode
 
     def __repr__(self) -> str:
         return (

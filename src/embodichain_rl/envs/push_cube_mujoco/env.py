@@ -18,14 +18,13 @@ import torch
 from embodichain_rl.envs.base import (
     EmbodiedEnv,
     StepResult,
-    group_episode_counters,
-    start_group_size,
 )
+from embodichain_rl.envs.episode_seeds import SeededEpisodes
 from embodichain_rl.envs.push_cube.kinematics import dls_step, position_jacobian, tcp_position
 from embodichain_rl.envs.push_cube.observations import ObservationLayout, build_observation
 from embodichain_rl.envs.push_cube.outcome import step_outcome
 from embodichain_rl.envs.push_cube.render import render_frame
-from embodichain_rl.envs.push_cube.resets import StartSampler, hash_seed
+from embodichain_rl.envs.push_cube.resets import StartSampler
 from embodichain_rl.envs.push_cube_mujoco.backend import PhysicsBackend
 from embodichain_rl.envs.push_cube_mujoco.config import PushCubeMuJoCoConfig
 from embodichain_rl.envs.push_cube_mujoco.cube_pose import free_pose, planar_pose, planar_twist
@@ -61,7 +60,7 @@ def make_backend(
 
 
 @register_env("PushCubeMuJoCo", max_episode_steps=100)
-class PushCubeMuJoCoEnv(EmbodiedEnv):
+class PushCubeMuJoCoEnv(SeededEpisodes, EmbodiedEnv):
     """PushCube on a real physics engine; see ``docs/push_cube_mujoco.md``.
 
     Keyword-only: ``num_envs``, ``device``, ``max_episode_steps``, ``cfg`` (a
@@ -96,8 +95,7 @@ class PushCubeMuJoCoEnv(EmbodiedEnv):
         self.model = compile_scene(self.cfg)
         self.backend = make_backend(self.cfg, self.model, self.num_envs, self.device)
         self._build_constants()
-        self._seed_key = hash_seed(int(torch.randint(0, 2**31 - 1, ()).item()), self.device)
-        self._episode = torch.zeros(self.num_envs, dtype=torch.int64, device=self.device)
+        self._init_episode_seeds()
         self.elapsed = torch.zeros(self.num_envs, dtype=torch.int64, device=self.device)
         fresh = self._starts(self._seed_key, self._env_index, self._episode)
         self.goal, self.prev_distance, self.q_target = fresh["goal"], fresh["distance"], fresh["q"]
@@ -112,9 +110,6 @@ class PushCubeMuJoCoEnv(EmbodiedEnv):
 
     def _build_constants(self) -> None:
         dev, cfg, f32 = self.device, self.cfg, torch.float32
-        self._env_index = torch.arange(self.num_envs, dtype=torch.int64, device=dev)
-        self._start_stream = self._env_index
-        """Per-env index the starts are drawn with (``env // start_group_size``)."""
         self._starts = StartSampler.build(cfg, dev)
         self._q_low = torch.tensor(cfg.joint_lower, dtype=f32, device=dev)
         self._q_high = torch.tensor(cfg.joint_upper, dtype=f32, device=dev)
@@ -157,14 +152,8 @@ class PushCubeMuJoCoEnv(EmbodiedEnv):
         """Reset every env; ``seed`` restarts the per-env episode counters, else they advance
         (each group's to its latest plus one). ``options={"start_group_size": g}``: groups of
         ``g`` consecutive envs share their starts until the next reset (see ``envs.base``)."""
-        group = start_group_size(options, self)
-        self._start_stream = self._env_index // group
         with torch.no_grad():
-            if seed is not None:
-                self._seed_key = hash_seed(int(seed), self.device)
-                self._episode.zero_()
-            else:
-                self._episode = group_episode_counters(self._episode, group)
+            self._restart_episodes(seed, options)
             self._start(self._everywhere)
             return self._observe(), {}
 
@@ -282,11 +271,6 @@ class PushCubeMuJoCoEnv(EmbodiedEnv):
             {k: v.to(self.backend.device) for k, v in state["sim"].items()}
         )
         self._read()
-
-    @property
-    def episode_counters(self) -> torch.Tensor:
-        """Per-env count of episodes started since the last seeded reset."""
-        return self._episode
 
     def __repr__(self) -> str:
         return (
