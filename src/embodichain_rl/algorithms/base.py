@@ -11,6 +11,7 @@ import torch
 from embodichain_rl.buffer import RolloutBuffer
 from embodichain_rl.envs.base import EmbodiedEnv
 from embodichain_rl.policies.base import Policy
+from embodichain_rl.utils.observations import Observation, ObservationLayout
 
 StepCallback = Callable[[torch.Tensor, torch.Tensor, torch.Tensor, dict[str, Any]], None]
 """``on_step(reward, terminated, truncated, info)`` with the env's raw step outputs."""
@@ -45,9 +46,12 @@ class BaseAlgorithm(ABC):
 
     compile_modes: ClassVar[tuple[str, ...]] = ("none",)
     """The ``runtime.compile`` values this learner runs (checked before a run starts)."""
+    accepts_dict_observations: ClassVar[bool] = False
+    """Whether this learner takes dict observations (camera images and named vectors);
+    one that does not is refused on such an env before anything is built."""
 
     def initialize_buffer(
-        self, num_steps: int, num_envs: int, obs_dim: int, action_dim: int
+        self, num_steps: int, num_envs: int, obs_dim: ObservationLayout, action_dim: int
     ) -> None:
         """Allocate the ``[num_steps, num_envs, ...]`` rollout buffer on ``device``, its
         actions in the policy's ``action_dtype``."""
@@ -71,8 +75,8 @@ class BaseAlgorithm(ABC):
 
     @abstractmethod
     def collect_rollout(
-        self, env: EmbodiedEnv, obs: torch.Tensor, on_step: StepCallback | None = None
-    ) -> torch.Tensor:
+        self, env: EmbodiedEnv, obs: Observation, on_step: StepCallback | None = None
+    ) -> Observation:
         """Run ``num_steps`` env steps from ``obs`` (no gradients), fill the buffer, call
         ``on_step`` after every step, and return the observation to continue from."""
 

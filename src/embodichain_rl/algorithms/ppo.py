@@ -35,6 +35,7 @@ from embodichain_rl.policies.base import Policy
 from embodichain_rl.policies.kwargs import config_from_kwargs
 from embodichain_rl.policies.normalizer import batch_moments
 from embodichain_rl.utils.compile import COMPILE_MODES, check_compile_mode, compile_for
+from embodichain_rl.utils.observations import Observation, ObservationLayout
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,8 @@ class PPO(BaseAlgorithm):
 
     compile_modes: ClassVar[tuple[str, ...]] = COMPILE_MODES
     """Eager, compiled, or compiled and replayed as CUDA graphs."""
+    accepts_dict_observations: ClassVar[bool] = True
+    """Learns from dict observations (camera images, state vectors) as well as flat ones."""
 
     def __init__(
         self,
@@ -170,7 +173,7 @@ class PPO(BaseAlgorithm):
             torch.compiler.cudagraph_mark_step_begin()
 
     def initialize_buffer(
-        self, num_steps: int, num_envs: int, obs_dim: int, action_dim: int
+        self, num_steps: int, num_envs: int, obs_dim: ObservationLayout, action_dim: int
     ) -> None:
         cfg = self.config
         self.minibatch_size = minibatch_size(
@@ -208,8 +211,8 @@ class PPO(BaseAlgorithm):
 
     @torch.no_grad()
     def collect_rollout(
-        self, env: EmbodiedEnv, obs: torch.Tensor, on_step: StepCallback | None = None
-    ) -> torch.Tensor:
+        self, env: EmbodiedEnv, obs: Observation, on_step: StepCallback | None = None
+    ) -> Observation:
         buffer = self._require_buffer()
         if env.num_envs != buffer.num_envs:
             raise ValueError(f"env has {env.num_envs} envs, buffer expects {buffer.num_envs}")
@@ -241,7 +244,7 @@ class PPO(BaseAlgorithm):
             self._compute_advantages(self._value(obs))
         return obs
 
-    def _value(self, obs: torch.Tensor) -> torch.Tensor:
+    def _value(self, obs: Observation) -> torch.Tensor:
         """The critic's value of ``obs`` in return units (de-standardised when
         ``normalize_value``)."""
         value = self.policy.get_value(obs)
@@ -249,7 +252,7 @@ class PPO(BaseAlgorithm):
             return value
         return self.value_normalizer.denormalize(value)
 
-    def _eager_rollout_step(self, env: EmbodiedEnv, obs: torch.Tensor) -> RolloutStep:
+    def _eager_rollout_step(self, env: EmbodiedEnv, obs: Observation) -> RolloutStep:
         """One env step of every env from ``obs``: sample (value in return units) and step."""
         action, log_prob, value = self.policy.get_action(obs)
         if self.value_normalizer is not None:
@@ -351,6 +354,12 @@ class PPO(BaseAlgorithm):
         normalizer = self.policy.observation_normalizer()
         if normalizer is None:
             return
+        if isinstance(buffer.obs, dict):  # one normaliser per vector key; images stay raw
+            moments = normalizer.moments(buffer.obs)
+            normalizer.merge_moments(
+                {key: global_moments(*m, self.distributed) for key, m in moments.items()}
+            )
+            return
         mean, var, count = batch_moments(buffer.obs)
         normalizer.merge(*global_moments(mean, var, count, self.distributed))
 
@@ -370,7 +379,7 @@ class PPO(BaseAlgorithm):
 
     def _eager_minibatch_loss(
         self,
-        obs: torch.Tensor,
+        obs: Observation,
         actions: torch.Tensor,
         old_log_probs: torch.Tensor,
         advantages: torch.Tensor,
@@ -444,7 +453,7 @@ class RolloutStep:
     """Its log-probability under the rollout policy."""
     value: torch.Tensor
     """Critic value of the observation the action was taken from."""
-    next_obs: torch.Tensor
+    next_obs: Observation
     """Observation to continue from (already reset where an episode ended)."""
     reward: torch.Tensor
     """The env's reward."""

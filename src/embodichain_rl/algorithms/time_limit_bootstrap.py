@@ -19,6 +19,15 @@ from collections.abc import Callable
 import torch
 
 from embodichain_rl.envs.base import EmbodiedEnv
+from embodichain_rl.utils.observations import (
+    Observation,
+    ObservationLayout,
+    allocate_observation,
+    copy_observation_,
+    index_observation,
+    map_observation,
+    merge_time_and_envs,
+)
 
 
 def time_limited_capacity(env: EmbodiedEnv, num_steps: int) -> int:
@@ -35,30 +44,30 @@ class TimeLimitBootstrap:
     time-limited rows at the rollout's end (``[num_steps, num_envs]``, 0 elsewhere)."""
 
     def __init__(
-        self, *, num_steps: int, num_envs: int, obs_dim: int, device: torch.device
+        self, *, num_steps: int, num_envs: int, obs_dim: ObservationLayout, device: torch.device
     ) -> None:
-        self.final_obs = torch.zeros(num_steps, num_envs, obs_dim, device=device)
-        """Every step's ``info["final_obs"]``."""
+        self.final_obs = allocate_observation(obs_dim, (num_steps, num_envs), device)
+        """Every step's ``info["final_obs"]`` (a dict of tensors for a dict env)."""
         self.time_limited = torch.zeros(num_steps, num_envs, dtype=torch.bool, device=device)
         """Where the step ended an episode by the time limit alone (truncated, not terminated)."""
 
     def record(
-        self, step: int, final_obs: torch.Tensor, terminated: torch.Tensor, truncated: torch.Tensor
+        self, step: int, final_obs: Observation, terminated: torch.Tensor, truncated: torch.Tensor
     ) -> None:
         """Keep step ``step``'s final observations and which of its envs the time limit cut."""
-        self.final_obs[step].copy_(final_obs.reshape(self.final_obs.shape[1:]))
+        copy_observation_(map_observation(lambda stored: stored[step], self.final_obs), final_obs)
         torch.logical_and(truncated, ~terminated, out=self.time_limited[step])
 
-    def values(self, value: Callable[[torch.Tensor], torch.Tensor], capacity: int) -> torch.Tensor:
+    def values(self, value: Callable[[Observation], torch.Tensor], capacity: int) -> torch.Tensor:
         """``value(final_obs)`` on the time-limited rows, 0 on the others; ``capacity`` rows
         (at least the time-limited ones) go through ``value``."""
         mask = self.time_limited.reshape(-1)
-        rows = self.final_obs.reshape(mask.numel(), -1)
+        rows = merge_time_and_envs(self.final_obs)
         if capacity >= mask.numel():
             return torch.where(mask, value(rows), 0.0).view_as(self.time_limited)
         index = torch.nonzero_static(mask, size=capacity, fill_value=0).squeeze(1)
         taken = torch.arange(capacity, device=mask.device) < mask.sum()
-        picked = torch.where(taken, value(rows[index]), 0.0)
+        picked = torch.where(taken, value(index_observation(rows, index)), 0.0)
         out = torch.zeros(mask.numel(), device=mask.device, dtype=picked.dtype)
         # Padding entries all point at row 0 and add 0 there; real rows are distinct.
         return out.index_put_((index,), picked, accumulate=True).view_as(self.time_limited)

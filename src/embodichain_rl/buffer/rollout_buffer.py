@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+import gymnasium as gym
 import torch
 
-Batch = dict[str, torch.Tensor]
-"""A minibatch: field name -> tensor ``[batch_size, ...]``."""
+from embodichain_rl.utils.observations import (
+    Observation,
+    ObservationLayout,
+    allocate_observation,
+    copy_observation_,
+    index_observation,
+    map_observation,
+    merge_time_and_envs,
+)
+
+Batch = dict[str, Any]
+"""A minibatch: field name -> tensor ``[batch_size, ...]`` (``obs``: a dict of such tensors
+for a dict-observation env)."""
 
 
 class RolloutBuffer:
     """``[T, N, ...]`` tensors allocated once on ``device``; each step writes one slot.
 
-    Fields filled by ``add``: ``obs [T, N, obs_dim]``, ``actions [T, N, action_dim]`` (of
+    Fields filled by ``add``: ``obs [T, N, obs_dim]`` (for a dict-observation env a dict of
+    ``[T, N, *shape]`` tensors, images kept in ``uint8``: a policy converts them on the
+    fly), ``actions [T, N, action_dim]`` (of
     ``action_dtype``: int64 keeps discrete actions exact), ``log_probs``, ``rewards``,
     ``dones`` (float 0/1: the episode ended at this step, by termination or truncation)
     and ``values`` (all ``[T, N]``). ``advantages`` and
@@ -27,12 +42,13 @@ class RolloutBuffer:
         *,
         num_steps: int,
         num_envs: int,
-        obs_dim: int,
+        obs_dim: ObservationLayout,
         action_dim: int,
         device: torch.device | str,
         action_dtype: torch.dtype = torch.float32,
     ) -> None:
-        if min(num_steps, num_envs, obs_dim, action_dim) < 1:
+        flat_dim = 1 if isinstance(obs_dim, gym.spaces.Dict) else obs_dim
+        if min(num_steps, num_envs, flat_dim, action_dim) < 1:
             raise ValueError(
                 "RolloutBuffer sizes must be positive, got "
                 f"num_steps={num_steps}, num_envs={num_envs}, "
@@ -45,8 +61,9 @@ class RolloutBuffer:
         self.device = torch.device(device)
         """Device holding every tensor."""
         t, n, dev = num_steps, num_envs, self.device
-        self.obs = torch.zeros(t, n, obs_dim, device=dev)
-        """Observations the actions were taken from, ``[T, N, obs_dim]``."""
+        self.obs: Observation = allocate_observation(obs_dim, (t, n), dev)
+        """Observations the actions were taken from, ``[T, N, obs_dim]`` (or a dict of
+        ``[T, N, *shape]``: ``obs_dim`` is then the single-env ``Dict`` space)."""
         self.actions = torch.zeros(t, n, action_dim, dtype=action_dtype, device=dev)
         """Actions as sampled (before any env clipping), ``[T, N, action_dim]``, stored in
         the policy's ``action_dtype`` so integer actions round-trip exactly."""
@@ -62,7 +79,7 @@ class RolloutBuffer:
         """Advantages, filled by ``set_extras`` after collection."""
         self.returns = torch.zeros(t, n, device=dev)
         """Value targets, filled by ``set_extras`` after collection."""
-        self.data: dict[str, torch.Tensor] = {
+        self.data: dict[str, Any] = {
             "obs": self.obs,
             "actions": self.actions,
             "log_probs": self.log_probs,
@@ -93,7 +110,7 @@ class RolloutBuffer:
     def add(
         self,
         *,
-        obs: torch.Tensor,
+        obs: Observation,
         actions: torch.Tensor,
         log_probs: torch.Tensor,
         rewards: torch.Tensor,
@@ -106,7 +123,7 @@ class RolloutBuffer:
                 f"RolloutBuffer is full ({self.num_steps} steps); call reset() first"
             )
         slot = self.step
-        self.obs[slot].copy_(obs)
+        copy_observation_(map_observation(lambda stored: stored[slot], self.obs), obs)
         self.actions[slot].copy_(actions)
         self.log_probs[slot].copy_(log_probs)
         self.rewards[slot].copy_(rewards)
@@ -128,6 +145,8 @@ class RolloutBuffer:
                     f"got {list(tensor.shape)}"
                 )
             current = self.data.get(name)
+            if name == "obs":
+                raise ValueError("set_extras cannot replace the stored observations")
             if current is not None:
                 if current.shape != tensor.shape:
                     raise ValueError(
@@ -140,7 +159,10 @@ class RolloutBuffer:
 
     def flat(self) -> Batch:
         """Every field viewed as ``[T * N, ...]`` (no copy)."""
-        return {k: v.reshape(self.batch_size, *v.shape[2:]) for k, v in self.data.items()}
+        return {
+            k: merge_time_and_envs(v) if isinstance(v, dict) else v.reshape(-1, *v.shape[2:])
+            for k, v in self.data.items()
+        }
 
     def minibatches(
         self, batch_size: int, *, generator: torch.Generator | None = None
@@ -163,4 +185,4 @@ class RolloutBuffer:
         perm = torch.randperm(total, device=self.device, generator=generator)
         for start in range(0, total - batch_size + 1, batch_size):
             idx = perm[start : start + batch_size]
-            yield {k: v.index_select(0, idx) for k, v in flat.items()}
+            yield {k: index_observation(v, idx) for k, v in flat.items()}

@@ -43,6 +43,7 @@ from embodichain_rl.trainer.build import build_components
 from embodichain_rl.trainer.episode_stats import EpisodeTracker
 from embodichain_rl.trainer.run import seed_everything
 from embodichain_rl.utils.compile import COMPILE_MODES
+from embodichain_rl.utils.observations import observation_layout
 
 
 @dataclass
@@ -187,7 +188,7 @@ def framework_subject(
     env, algorithm = components.env, components.algorithm
     steps, n = cfg.runtime.rollout_steps, env.num_envs
     env_sps = env_only_sps(env, env_steps, device)
-    algorithm.initialize_buffer(steps, n, env.obs_dim, env.action_dim)
+    algorithm.initialize_buffer(steps, n, observation_layout(env), env.action_dim)
     tracker = EpisodeTracker(num_envs=n, device=device)
     state = {"obs": env.reset(seed=cfg.runtime.seed)[0]}
 

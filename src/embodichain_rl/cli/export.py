@@ -26,6 +26,7 @@ from embodichain_rl.config.errors import ConfigError
 from embodichain_rl.export import EXPORT_FORMATS, export_policy
 from embodichain_rl.trainer.checkpoint import load_checkpoint, resolve_checkpoint
 from embodichain_rl.trainer.restore import restore_policy
+from embodichain_rl.utils.observations import observation_layout
 
 PROG = "embodichain-export"
 
@@ -48,7 +49,7 @@ def export_checkpoint(options: ExportAppConfig) -> Path:
     restored = restore_policy(path, device=torch.device("cpu"), num_envs=1, overrides=overrides)
     restored.env.close()
     out = Path(options.out) if options.out else default_out_file(restored.path, fmt)
-    return export_policy(restored.policy, restored.env.obs_dim, out, fmt.value)
+    return export_policy(restored.policy, observation_layout(restored.env), out, fmt.value)
 
 
 register_app_configs()

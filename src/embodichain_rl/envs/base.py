@@ -57,7 +57,10 @@ class EmbodiedEnv(ABC):
 
     Contract (see docs/architecture.md):
 
-    - ``reset(seed=None, options=None) -> (obs, info)``; ``obs`` is float32 ``[num_envs, D]``.
+    - ``reset(seed=None, options=None) -> (obs, info)``; ``obs`` is float32 ``[num_envs, D]``
+      (a ``Box`` single space), or a dict of tensors ``[num_envs, *shape]`` (a ``Dict`` single
+      space of ``Box`` entries: images ``uint8 [C, H, W]``, vectors float32 ``[D]``; see
+      :mod:`embodichain_rl.utils.observations`).
     - ``step(action) -> (obs, reward, terminated, truncated, info)``; ``reward`` is float32
       ``[num_envs]``, ``terminated`` / ``truncated`` are bool ``[num_envs]`` and kept apart.
     - Finished envs reset inside ``step``; ``obs`` is then the first observation of the new
@@ -76,7 +79,7 @@ class EmbodiedEnv(ABC):
 
     num_envs: int
     device: torch.device
-    single_observation_space: gym.spaces.Box
+    single_observation_space: gym.spaces.Box | gym.spaces.Dict
     single_action_space: gym.spaces.Box
     max_episode_steps: int | None = None
     supports_start_groups: ClassVar[bool] = False
@@ -88,9 +91,14 @@ class EmbodiedEnv(ABC):
     steps; PPO then bootstraps from a fixed-size gather of the time-limited rows."""
 
     @property
-    def observation_space(self) -> gym.spaces.Box:
-        """Batched observation space ``[num_envs, D]``."""
-        return batch_box(self.single_observation_space, self.num_envs)
+    def observation_space(self) -> gym.spaces.Box | gym.spaces.Dict:
+        """Batched observation space ``[num_envs, D]`` (each key batched for a dict env)."""
+        space = self.single_observation_space
+        if isinstance(space, gym.spaces.Dict):
+            return gym.spaces.Dict(
+                {key: batch_box(sub, self.num_envs) for key, sub in space.spaces.items()}
+            )
+        return batch_box(space, self.num_envs)
 
     @property
     def action_space(self) -> gym.spaces.Box:
@@ -99,8 +107,12 @@ class EmbodiedEnv(ABC):
 
     @property
     def obs_dim(self) -> int:
-        """Length of one flat observation vector."""
-        return int(np.prod(self.single_observation_space.shape))
+        """Length of one flat observation vector (a dict env's vectors and images, flattened,
+        summed: a size for logs, not an input width)."""
+        space = self.single_observation_space
+        if isinstance(space, gym.spaces.Dict):
+            return sum(int(np.prod(sub.shape)) for sub in space.spaces.values())
+        return int(np.prod(space.shape))
 
     @property
     def action_dim(self) -> int:

@@ -19,6 +19,7 @@ import torch
 from gymnasium.vector import AsyncVectorEnv, AutoresetMode, SyncVectorEnv
 
 from embodichain_rl.envs.base import EmbodiedEnv, StepResult
+from embodichain_rl.utils.observations import describe_observation_space
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +30,12 @@ SUCCESS_KEYS = ("is_success", "success")
 class GymnasiumEnv(EmbodiedEnv):
     """``num_envs`` copies of a Gymnasium env, vectorised by Gymnasium, seen as torch tensors.
 
-    - Observations: the single observation space must be a ``Box``; it is flattened, so
-      ``obs`` is float32 ``[num_envs, D]`` on ``device``. Other spaces raise ``ValueError``.
+    - Observations, ``Box`` space: flattened, so ``obs`` is float32 ``[num_envs, D]`` on
+      ``device``.
+    - Observations, ``Dict`` of ``Box`` spaces: a dict of tensors, one per key. A 3-D
+      ``uint8`` Box is an image: kept ``uint8`` and, when channel-last ``[H, W, C]`` (C of
+      1, 3 or 4, Gymnasium's pixel convention), moved to channel-first ``[C, H, W]``; every
+      other Box is flattened to a float32 vector. Other spaces raise ``ValueError``.
     - Actions, ``Box`` space: a float tensor ``[num_envs, A]`` (``A`` the flattened action
       size), reshaped to the env's action shape and clipped to its bounds.
     - Actions, ``Discrete(n, start)`` space: an integer tensor of 0-based indices
@@ -93,24 +98,27 @@ class GymnasiumEnv(EmbodiedEnv):
             self._vec.close()
             raise
         logger.debug(
-            "GymnasiumEnv %s: %d %s envs, obs dim %d, time limit %s",
+            "GymnasiumEnv %s: %d %s envs, observations %s, time limit %s",
             gym_id,
             num_envs,
             vectorization,
-            self.obs_dim,
+            describe_observation_space(self.single_observation_space),
             limit,
         )
 
     def _set_spaces(self) -> None:
         obs_space = self._vec.single_observation_space
-        if not isinstance(obs_space, gym.spaces.Box):
+        self._channel_last: dict[str, bool] = {}
+        """Dict keys whose images arrive channel-last (moved to channel-first)."""
+        if isinstance(obs_space, gym.spaces.Dict):
+            self.single_observation_space = self._dict_space(obs_space)  # type: ignore[assignment]
+        elif isinstance(obs_space, gym.spaces.Box):
+            self.single_observation_space = _float_vector_space(obs_space)
+        else:
             raise ValueError(
-                f"GymnasiumEnv needs a Box observation space, but {self.gym_id!r} has {obs_space}"
+                f"GymnasiumEnv needs a Box or a Dict of Box observation space, but "
+                f"{self.gym_id!r} has {obs_space}"
             )
-        flat = gym.spaces.flatten_space(obs_space)
-        self.single_observation_space = gym.spaces.Box(
-            low=flat.low.astype(np.float32), high=flat.high.astype(np.float32), dtype=np.float32
-        )
         act_space = self._vec.single_action_space
         self._env_action_space: gym.spaces.Space[Any] = act_space
         self._action_nvec: np.ndarray | None = None
@@ -133,6 +141,24 @@ class GymnasiumEnv(EmbodiedEnv):
                 f"{self.gym_id!r} has {act_space}"
             )
 
+    def _dict_space(self, space: gym.spaces.Dict) -> gym.spaces.Dict:
+        """The torch-side ``Dict``: images ``uint8 [C, H, W]``, the rest float32 vectors."""
+        converted: dict[str, gym.spaces.Box] = {}
+        for key, sub in space.spaces.items():
+            if not isinstance(sub, gym.spaces.Box):
+                raise ValueError(
+                    f"GymnasiumEnv: observation key {key!r} of {self.gym_id!r} is {sub}; "
+                    "only Box entries are supported"
+                )
+            if len(sub.shape) == 3 and np.dtype(sub.dtype) == np.uint8:
+                last = sub.shape[-1] in (1, 3, 4) and sub.shape[0] not in (1, 3, 4)
+                self._channel_last[str(key)] = last
+                shape = (sub.shape[2], sub.shape[0], sub.shape[1]) if last else sub.shape
+                converted[str(key)] = gym.spaces.Box(0, 255, shape, dtype=np.uint8)
+            else:
+                converted[str(key)] = _float_vector_space(sub)
+        return gym.spaces.Dict(converted)
+
     @property
     def action_space(self) -> gym.spaces.Space[Any]:
         """Batched action space: ``Box [num_envs, A]``, ``MultiDiscrete [num_envs]``
@@ -148,7 +174,7 @@ class GymnasiumEnv(EmbodiedEnv):
     ) -> tuple[torch.Tensor, dict[str, Any]]:
         """Reset every env; ``seed`` seeds env ``i`` with ``seed + i``."""
         obs, _ = self._vec.reset(seed=seed, options=options)
-        return self._to_torch(self._flatten_obs(obs)), {}
+        return self._observation(self._flatten_obs(obs)), {}
 
     def _metrics(self, info: dict[str, Any], done: np.ndarray) -> dict[str, torch.Tensor]:
         """``{"success": ...}`` once the wrapped env has reported success (``is_success`` /
@@ -163,19 +189,19 @@ class GymnasiumEnv(EmbodiedEnv):
         """Step every env with ``action`` (see the class docstring for its shape)."""
         obs, reward, terminated, truncated, info = self._vec.step(self._to_numpy_action(action))
         flat_obs = self._flatten_obs(obs)
-        final_obs = flat_obs.copy()
+        final_obs = _copy_tree(flat_obs)
         finished = np.flatnonzero(info.get("_final_obs", np.zeros(self.num_envs, dtype=bool)))
         for i in finished:
-            final_obs[i] = np.asarray(info["final_obs"][i], dtype=np.float32).reshape(-1)
+            self._write_row(final_obs, int(i), info["final_obs"][i])
         done = np.logical_or(terminated, truncated)
         reward_t = self._to_torch(np.asarray(reward, dtype=np.float32))
         step_info = {
-            "final_obs": self._to_torch(final_obs),
+            "final_obs": self._observation(final_obs),
             "rewards": {"env": reward_t},
             "metrics": self._metrics(info, done),
         }
         return (
-            self._to_torch(flat_obs),
+            self._observation(flat_obs),
             reward_t,
             self._to_torch(np.asarray(terminated, dtype=bool)),
             self._to_torch(np.asarray(truncated, dtype=bool)),
@@ -202,8 +228,35 @@ class GymnasiumEnv(EmbodiedEnv):
         """Close the Gymnasium vector env (and its worker processes when async)."""
         self._vec.close()
 
-    def _flatten_obs(self, obs: np.ndarray) -> np.ndarray:
-        return np.asarray(obs, dtype=np.float32).reshape(self.num_envs, -1)
+    def _flatten_obs(self, obs: Any, rows: int | None = None) -> Any:
+        """A batch (of ``rows``, default ``num_envs``) from the vector env in the torch-side
+        layout (host arrays)."""
+        rows = self.num_envs if rows is None else rows
+        if not isinstance(obs, dict):
+            return np.asarray(obs, dtype=np.float32).reshape(rows, -1)
+        out: dict[str, np.ndarray] = {}
+        for key, value in obs.items():
+            if key in self._channel_last:
+                image = np.asarray(value, dtype=np.uint8)
+                out[key] = image.transpose(0, 3, 1, 2) if self._channel_last[key] else image
+            else:
+                out[key] = np.asarray(value, dtype=np.float32).reshape(rows, -1)
+        return out
+
+    def _write_row(self, batch: Any, index: int, single: Any) -> None:
+        """Put one sub-env's raw observation ``single`` into row ``index`` of ``batch``."""
+        if not isinstance(batch, dict):
+            batch[index] = np.asarray(single, dtype=np.float32).reshape(-1)
+            return
+        as_batch = self._flatten_obs({key: np.asarray(v)[None] for key, v in single.items()}, 1)
+        for key, value in batch.items():
+            value[index] = as_batch[key][0]
+
+    def _observation(self, batch: Any) -> torch.Tensor | dict[str, torch.Tensor]:
+        """Host arrays (one, or a dict) as tensors on ``device``."""
+        if isinstance(batch, dict):
+            return {key: self._to_torch(value) for key, value in batch.items()}
+        return self._to_torch(batch)
 
     def _to_torch(self, array: np.ndarray) -> torch.Tensor:
         return torch.from_numpy(np.ascontiguousarray(array)).to(self.device)
@@ -221,6 +274,21 @@ class GymnasiumEnv(EmbodiedEnv):
         assert isinstance(space, gym.spaces.Box)
         shaped = array.reshape(self.num_envs, *space.shape).astype(space.dtype)
         return np.clip(shaped, space.low, space.high)
+
+
+def _float_vector_space(space: gym.spaces.Box) -> gym.spaces.Box:
+    """``space`` flattened to a float32 vector ``Box``."""
+    flat = gym.spaces.flatten_space(space)
+    return gym.spaces.Box(
+        low=flat.low.astype(np.float32), high=flat.high.astype(np.float32), dtype=np.float32
+    )
+
+
+def _copy_tree(batch: Any) -> Any:
+    """A copy of one array or of every array of a dict."""
+    if isinstance(batch, dict):
+        return {key: value.copy() for key, value in batch.items()}
+    return batch.copy()
 
 
 def _success_flags(info: dict[str, Any], done: np.ndarray) -> np.ndarray | None:

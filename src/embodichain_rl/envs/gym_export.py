@@ -29,6 +29,7 @@ from gymnasium.vector.utils import batch_space
 
 from embodichain_rl.envs.base import EmbodiedEnv
 from embodichain_rl.envs.registry import make_env, registered_envs
+from embodichain_rl.utils.observations import Observation
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +69,8 @@ def make_vector_gym_env(
 class SingleGymEnv(gym.Env[np.ndarray, np.ndarray]):
     """A one-env :class:`EmbodiedEnv` behind Gymnasium's single-env API.
 
-    ``step`` returns numpy float32 observations, a python ``float`` reward and python ``bool``
+    ``step`` returns numpy float32 observations (a dict of arrays for a dict-observation
+    env, camera images ``uint8 [3, H, W]``), a python ``float`` reward and python ``bool``
     flags. Gymnasium single envs do not auto-reset: on the step an episode ends the returned
     observation is the episode's true last one (``info["final_obs"][0]`` of the batched env),
     and the next ``reset()`` starts the new episode. ``info`` carries ``rewards`` and
@@ -90,7 +92,7 @@ class SingleGymEnv(gym.Env[np.ndarray, np.ndarray]):
         """Start a new episode (a seed makes it reproducible)."""
         super().reset(seed=seed)
         obs, _ = self._env.reset(seed=seed, options=options)
-        return _to_numpy(obs)[0], {}
+        return _row(_observation_to_numpy(obs), 0), {}
 
     def step(self, action: np.ndarray) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
         """Advance one step; when the episode ends the final observation is returned."""
@@ -101,7 +103,7 @@ class SingleGymEnv(gym.Env[np.ndarray, np.ndarray]):
         if is_terminated or is_truncated:
             obs = info["final_obs"]
         return (
-            _to_numpy(obs)[0],
+            _row(_observation_to_numpy(obs), 0),
             float(_to_numpy(reward)[0]),
             is_terminated,
             is_truncated,
@@ -150,7 +152,7 @@ class VectorGymEnv(gym.vector.VectorEnv):
             raise TypeError(f"{type(self).__name__} takes one int seed for the batch, got {seed!r}")
         super().reset(seed=seed)
         obs, _ = self._env.reset(seed=seed, options=options)
-        return _to_numpy(obs), {}
+        return _observation_to_numpy(obs), {}
 
     def step(
         self, actions: np.ndarray
@@ -167,15 +169,15 @@ class VectorGymEnv(gym.vector.VectorEnv):
         if not done.all():
             infos.update(_masked_info(step_info, ~done))
         if done.any():
-            final_obs = _to_numpy(info["final_obs"])
+            final_obs = _observation_to_numpy(info["final_obs"])
             infos["final_obs"] = np.full(self.num_envs, None, dtype=object)
             for i in np.flatnonzero(done):
-                infos["final_obs"][i] = final_obs[i]
+                infos["final_obs"][i] = _row(final_obs, int(i))
             infos["_final_obs"] = done.copy()
             infos["final_info"] = _masked_info(step_info, done)
             infos["_final_info"] = done.copy()
         return (
-            _to_numpy(obs),
+            _observation_to_numpy(obs),
             _to_numpy(reward).astype(np.float64),
             terminated_np,
             truncated_np,
@@ -222,6 +224,20 @@ def _to_action_tensor(action: np.ndarray, env: EmbodiedEnv) -> torch.Tensor:
 def _to_numpy(tensor: torch.Tensor) -> np.ndarray:
     """A fresh host copy, never a view onto a buffer the env may overwrite."""
     return tensor.detach().cpu().numpy().copy()
+
+
+def _observation_to_numpy(obs: Observation) -> np.ndarray | dict[str, np.ndarray]:
+    """Host copies of an observation: one array, or a dict of arrays (images keep uint8)."""
+    if isinstance(obs, dict):
+        return {key: _to_numpy(value) for key, value in obs.items()}
+    return _to_numpy(obs)
+
+
+def _row(obs: np.ndarray | dict[str, np.ndarray], index: int) -> np.ndarray | dict[str, np.ndarray]:
+    """Env ``index``'s observation out of a batched one (same structure)."""
+    if isinstance(obs, dict):
+        return {key: value[index] for key, value in obs.items()}
+    return obs[index]
 
 
 def _step_info(info: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,10 @@
 
 The exported graph maps raw float32 observations ``[B, obs_dim]`` to actions
 ``[B, action_dim]`` exactly as the policy does; like the policy it does not clip actions
-(envs clip to their action space).
+(envs clip to their action space). A dict-observation policy is exported with one input per
+observation key the actor reads, in the env's key order and under the key's name (camera
+images ``uint8 [B, C, H, W]``, vectors float32 ``[B, D]``; a critic-only key such as
+``privileged`` is not an input).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import torch
 from torch import nn
 
 from embodichain_rl.policies import Policy
+from embodichain_rl.utils.observations import ObservationLayout, allocate_observation
 
 log = logging.getLogger(__name__)
 
@@ -30,24 +34,35 @@ class DeterministicActor(nn.Module):
     """``obs -> policy.act_deterministic(obs)`` on a frozen, eval-mode CPU copy of
     ``policy`` (the given policy keeps its device, gradients and training mode)."""
 
-    def __init__(self, policy: Policy) -> None:
+    def __init__(self, policy: Policy, keys: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.policy = copy.deepcopy(policy).cpu().eval()
         for parameter in self.policy.parameters():
             parameter.requires_grad_(False)
+        self.keys = keys
+        """The observation keys of a dict-observation policy, one positional input each
+        (empty: one flat observation tensor)."""
 
-    def forward(self, obs: torch.Tensor) -> torch.Tensor:
-        return self.policy.act_deterministic(obs)
+    def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
+        if not self.keys:
+            return self.policy.act_deterministic(inputs[0])
+        return self.policy.act_deterministic(dict(zip(self.keys, inputs, strict=True)))
 
 
-def export_policy(policy: Policy, obs_dim: int, path: Path, fmt: str) -> Path:
+def export_policy(policy: Policy, obs_dim: ObservationLayout, path: Path, fmt: str) -> Path:
     """Write the deterministic actor of ``policy`` (a CPU copy; ``policy`` itself is left
     as it was) to ``path`` in ``fmt`` (``onnx`` or ``torchscript``), with a dynamic batch
-    dimension; returns ``path``."""
+    dimension; returns ``path``. ``obs_dim``: the flat observation length, or a dict env's
+    single ``Dict`` observation space (one input per key)."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {list(EXPORT_FORMATS)}")
-    actor = DeterministicActor(policy)
-    example = torch.zeros(2, obs_dim, dtype=torch.float32)
+    observation = allocate_observation(obs_dim, (2,), "cpu")
+    if isinstance(observation, dict):  # the keys the actor reads, in the env's order
+        reads = policy.acting_observation_keys() or list(observation)
+        observation = {key: value for key, value in observation.items() if key in reads}
+    keys = tuple(observation) if isinstance(observation, dict) else ()
+    actor = DeterministicActor(policy, keys)
+    example = tuple(observation.values()) if isinstance(observation, dict) else (observation,)
     path.parent.mkdir(parents=True, exist_ok=True)
     with torch.no_grad():
         if fmt == "torchscript":
@@ -58,12 +73,14 @@ def export_policy(policy: Policy, obs_dim: int, path: Path, fmt: str) -> Path:
                 traced = torch.jit.trace(actor, example)
                 torch.jit.save(traced, str(path))
         else:
-            _export_onnx(actor, example, path)
-    log.info("exported %s actor (obs_dim=%d) -> %s", fmt, obs_dim, path)
+            _export_onnx(actor, example, keys or ("obs",), path)
+    log.info("exported %s actor (inputs %s) -> %s", fmt, list(keys or ("obs",)), path)
     return path
 
 
-def _export_onnx(actor: nn.Module, example: torch.Tensor, path: Path) -> None:
+def _export_onnx(
+    actor: nn.Module, example: tuple[torch.Tensor, ...], names: tuple[str, ...], path: Path
+) -> None:
     try:
         import onnx
     except ImportError as error:
@@ -76,11 +93,11 @@ def _export_onnx(actor: nn.Module, example: torch.Tensor, path: Path) -> None:
         warnings.simplefilter("ignore", DeprecationWarning)
         torch.onnx.export(
             actor,
-            (example,),
+            example,
             str(path),
-            input_names=["obs"],
+            input_names=list(names),
             output_names=["action"],
-            dynamic_axes={"obs": {0: "batch"}, "action": {0: "batch"}},
+            dynamic_axes={**{name: {0: "batch"} for name in names}, "action": {0: "batch"}},
             opset_version=ONNX_OPSET,
             dynamo=False,
         )

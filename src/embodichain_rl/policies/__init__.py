@@ -1,5 +1,6 @@
 """Policies: the ``Policy`` interface, ``ActorCritic`` (Gaussian or categorical head), its
-config, the SAC and TD3 actor-critics, the MLP builder, the env-space keywords and the registry."""
+config, the SAC and TD3 actor-critics, the MLP builder, the image encoders (dict
+observations), the env-space keywords and the registry."""
 
 from __future__ import annotations
 
@@ -9,9 +10,13 @@ from embodichain_rl.policies.actor_only import ActorOnly
 from embodichain_rl.policies.actor_only_config import ActorOnlyConfig
 from embodichain_rl.policies.base import Policy
 from embodichain_rl.policies.deterministic_actor_critic import DeterministicActorCritic
+from embodichain_rl.policies.dict_normalizer import DictNormalizer
 from embodichain_rl.policies.distributions import MultiCategorical
+from embodichain_rl.policies.encoder_config import EncoderConfig
+from embodichain_rl.policies.encoders import ImpalaCNN, NatureCNN
 from embodichain_rl.policies.mlp import ACTIVATIONS, build_mlp, get_activation
 from embodichain_rl.policies.normalizer import RunningNormalizer
+from embodichain_rl.policies.observation_encoder import ObservationEncoder, observation_problem
 from embodichain_rl.policies.registry import (
     PolicyRegistryError,
     get_policy_class,
@@ -28,8 +33,13 @@ __all__ = [
     "ActorOnly",
     "ActorOnlyConfig",
     "DeterministicActorCritic",
+    "DictNormalizer",
+    "EncoderConfig",
+    "ImpalaCNN",
     "MultiCategorical",
+    "NatureCNN",
     "NetworkConfig",
+    "ObservationEncoder",
     "Policy",
     "PolicyRegistryError",
     "RunningNormalizer",
@@ -37,6 +47,7 @@ __all__ = [
     "build_mlp",
     "get_activation",
     "get_policy_class",
+    "observation_problem",
     "policy_space_kwargs",
     "register_policy",
     "registered_policies",

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from embodichain_rl.policies.encoder_config import EncoderConfig, as_encoder_config
 from embodichain_rl.policies.mlp import ACTIVATIONS
 
 NETWORK_TYPES = ("mlp",)
@@ -138,10 +139,19 @@ class ActorCriticConfig:
     """Clip normalised observations to ±clip_obs (> 0)."""
     obs_norm_eps: float = 1e-8
     """Variance floor of the observation normaliser (> 0)."""
+    encoder: EncoderConfig = field(default_factory=EncoderConfig)
+    """Dict observations only: image CNN and vector-key MLP before the actor / critic MLPs."""
+    actor_obs: list[str] | None = None
+    """Dict observations only: keys the actor reads; null: every key except privileged."""
+    critic_obs: list[str] | None = None
+    """Dict obs only: keys the critic reads; null: the actor's ([privileged]: asymmetric)."""
 
     def __post_init__(self) -> None:
         self.actor = as_policy_network_config(self.actor, "actor")
         self.critic = as_policy_network_config(self.critic, "critic")
+        self.encoder = as_encoder_config(self.encoder)
+        self.actor_obs = _key_list("actor_obs", self.actor_obs)
+        self.critic_obs = _key_list("critic_obs", self.critic_obs)
         problems = [
             f"{name} must be > 0, got {getattr(self, name)}"
             for name in ("clip_obs", "obs_norm_eps")
@@ -149,3 +159,12 @@ class ActorCriticConfig:
         ]
         if problems:
             raise ValueError("invalid ActorCritic config: " + "; ".join(problems))
+
+
+def _key_list(name: str, keys: Any) -> list[str] | None:
+    """``None`` or the observation keys as a plain list of strings (a lone string refused)."""
+    if keys is None:
+        return None
+    if isinstance(keys, str):
+        raise ValueError(f"policy.{name} must be a list of keys, e.g. [{keys}], got {keys!r}")
+    return [str(key) for key in keys]

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from typing import Any
 
 import torch
 from torch import nn
 
-from embodichain_rl.policies.normalizer import RunningNormalizer
+from embodichain_rl.utils.observations import Observation
 
 
 class Policy(nn.Module, ABC):
     """A stochastic policy with a value head over batched flat observations.
 
-    Shapes: ``obs`` is ``[N, obs_dim]``, actions ``[N, action_dim]`` of ``action_dtype``
+    Shapes: ``obs`` is ``[N, obs_dim]`` (or, for a policy with ``accepts_dict_observations``,
+    a dict of ``[N, *shape]`` tensors: see :mod:`embodichain_rl.utils.observations`),
+    actions ``[N, action_dim]`` of ``action_dtype``
     (float for continuous actions; int64 indices, one per component, for discrete ones);
     log-probabilities, entropies and values are ``[N]``. Every method is pure tensor work on
     the policy's device (no host synchronisation), so it can sit inside a rollout or
@@ -22,10 +25,12 @@ class Policy(nn.Module, ABC):
 
     action_dtype: torch.dtype = torch.float32
     """Element type of the actions this policy returns (and the rollout buffer stores)."""
+    accepts_dict_observations: bool = False
+    """Whether this policy class reads dict observations (camera images, named vectors)."""
 
     @abstractmethod
     def get_action(
-        self, obs: torch.Tensor, deterministic: bool = False
+        self, obs: Observation, deterministic: bool = False
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Sample (or, when ``deterministic``, take the mode of) an action.
 
@@ -34,17 +39,18 @@ class Policy(nn.Module, ABC):
         """
 
     @abstractmethod
-    def get_value(self, obs: torch.Tensor) -> torch.Tensor:
+    def get_value(self, obs: Observation) -> torch.Tensor:
         """State value ``[N]``."""
 
     @abstractmethod
     def evaluate_actions(
-        self, obs: torch.Tensor, actions: torch.Tensor
+        self, obs: Observation, actions: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Score given actions: ``(log_prob [N], entropy [N], value [N])``, differentiable."""
 
-    def observation_normalizer(self) -> RunningNormalizer | None:
-        """The running normaliser of raw observations, or ``None`` (the default). The
+    def observation_normalizer(self) -> Any:
+        """The running normaliser of raw observations (a ``RunningNormalizer``, or a
+        ``DictNormalizer`` of a dict-observation policy), or ``None`` (the default). The
         algorithm, not the policy, decides when its statistics change."""
         return None
 
@@ -54,7 +60,12 @@ class Policy(nn.Module, ABC):
         if normalizer is not None:
             normalizer.update(obs)
 
-    def act_deterministic(self, obs: torch.Tensor) -> torch.Tensor:
+    def acting_observation_keys(self) -> list[str] | None:
+        """The dict-observation keys ``act_deterministic`` reads (an exported actor takes
+        these inputs only), or ``None`` for a flat-observation policy (the default)."""
+        return None
+
+    def act_deterministic(self, obs: Observation) -> torch.Tensor:
         """The deterministic action ``[N, A]`` (evaluation and export convenience)."""
         action, _, _ = self.get_action(obs, deterministic=True)
         return action

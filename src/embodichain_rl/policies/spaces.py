@@ -7,6 +7,8 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
+from embodichain_rl.utils.observations import observation_shapes
+
 
 def action_nvec(space: gym.Space[Any]) -> list[int] | None:
     """Choices per action component of a single-env action space: ``[n]`` for
@@ -26,10 +28,15 @@ def policy_space_kwargs(env: Any) -> dict[str, Any]:
     keywords the composition root passes when it instantiates a policy config:
     ``instantiate(cfg.policy, **policy_space_kwargs(env), _convert_="all")``.
     ``action_nvec`` is ``None`` for continuous actions (plain values, so they merge into a
-    Hydra config)."""
+    Hydra config). A dict observation space gives ``obs_dim=None`` and ``obs_shapes``
+    (``{key: [single shape]}``); a flat one has no ``obs_shapes`` key."""
     nvec = action_nvec(env.single_action_space)
+    shapes = observation_shapes(env.single_observation_space)
+    obs: dict[str, Any] = (
+        {"obs_dim": int(env.obs_dim)} if shapes is None else {"obs_dim": None, "obs_shapes": shapes}
+    )
     return {
-        "obs_dim": int(env.obs_dim),
+        **obs,
         "action_dim": int(env.action_dim) if nvec is None else len(nvec),
         "action_nvec": nvec,
     }

@@ -68,7 +68,7 @@ class Evaluator:
         policy.eval()
         obs, _ = env.reset(seed=self.seed)
         n = env.num_envs
-        device = obs.device
+        device = env.device
         active = torch.ones(n, dtype=torch.bool, device=device)
         returns = torch.zeros(n, device=device)
         lengths = torch.zeros(n, device=device)

@@ -25,7 +25,9 @@ class InferencePolicy(nn.Module):
     discrete action), with the policy's observation normaliser applied and frozen.
 
     ``obs`` is a batch ``[N, obs_dim]`` or one observation ``[obs_dim]``, as a torch tensor
-    (the action comes back on its device) or a NumPy array (the action comes back as one).
+    (the action comes back on its device) or a NumPy array (the action comes back as one);
+    for a dict-observation policy, a dict of such tensors or arrays (images ``uint8``, one
+    observation without the batch dimension has 1-D vectors and 3-D images).
     Actions are not clipped; envs clip to their action space.
     """
 
@@ -40,16 +42,33 @@ class InferencePolicy(nn.Module):
             parameter.requires_grad_(False)
 
     @torch.no_grad()
-    def forward(self, obs: torch.Tensor | np.ndarray) -> torch.Tensor | np.ndarray:
-        as_numpy = isinstance(obs, np.ndarray)
-        tensor = torch.as_tensor(obs, dtype=torch.float32)
-        single = tensor.dim() == 1
-        batch = tensor.unsqueeze(0) if single else tensor
-        action = self.policy.act_deterministic(batch.to(self.device))
+    def forward(self, obs: Any) -> torch.Tensor | np.ndarray:
+        parts = obs if isinstance(obs, dict) else {"": obs}
+        first = next(iter(parts.values()))
+        as_numpy = isinstance(first, np.ndarray)
+        tensors = {key: _as_tensor(value) for key, value in parts.items()}
+        single = _is_single(tensors)
+        batch = {
+            key: (value.unsqueeze(0) if single else value).to(self.device)
+            for key, value in tensors.items()
+        }
+        action = self.policy.act_deterministic(batch if isinstance(obs, dict) else batch[""])
         action = action[0] if single else action
         if as_numpy:
             return action.cpu().numpy()
-        return action.to(tensor.device) if isinstance(obs, torch.Tensor) else action
+        return action.to(first.device) if isinstance(first, torch.Tensor) else action
+
+
+def _as_tensor(value: Any) -> torch.Tensor:
+    """An observation part as a tensor: uint8 images stay uint8, the rest float32."""
+    tensor = torch.as_tensor(value)
+    return tensor if tensor.dtype == torch.uint8 else tensor.to(torch.float32)
+
+
+def _is_single(parts: dict[str, torch.Tensor]) -> bool:
+    """Whether the observation lacks its batch dimension: vectors 1-D and images 3-D (a
+    batch has 2-D vectors and 4-D images)."""
+    return all(value.dim() in (1, 3) for value in parts.values())
 
 
 def load_policy(checkpoint: str | Path, *, device: str | torch.device = "cpu") -> InferencePolicy:

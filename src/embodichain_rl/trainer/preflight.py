@@ -16,6 +16,7 @@ from omegaconf import DictConfig
 from embodichain_rl.config.errors import ConfigError
 from embodichain_rl.trainer.differentiable_check import differentiable_problem
 from embodichain_rl.trainer.loggers import check_wandb_ready
+from embodichain_rl.trainer.observation_check import observation_problem
 from embodichain_rl.trainer.resume import prepare_resume, run_dir_of
 from embodichain_rl.trainer.run_dir import check_run_dir
 from embodichain_rl.trainer.setup import checked_config, run_device
@@ -59,6 +60,7 @@ def preflight(
         or action_space_problem(cfg)
         or differentiable_problem(cfg)
         or algorithm_config_problem(cfg)
+        or observation_problem(cfg)
     )
     if problem is not None:
         raise ConfigError(problem)

@@ -12,12 +12,13 @@ GYM_ENV_TARGET = "embodichain_rl.envs.gym_adapter.GymnasiumEnv"
 """The env target whose action space can be read without building the vectorised env."""
 
 
-def _policy_option(cfg: DictConfig) -> str:
-    """The policy's group option as typed (``sac_actor_critic``), else its target."""
+def option_name(cfg: DictConfig, group: str) -> str:
+    """The group option ``cfg.<group>`` was composed from (``sac_actor_critic``), found by
+    its ``_target_``; else the target itself."""
     from embodichain_rl.config.schema import GROUP_SCHEMAS
 
-    target = str(cfg.policy.get("_target_", ""))
-    for name, schema in GROUP_SCHEMAS["policy"].items():
+    target = str(cfg[group].get("_target_", ""))
+    for name, schema in GROUP_SCHEMAS[group].items():
         if getattr(schema, "_target_", None) == target:
             return name
     return target
@@ -54,7 +55,7 @@ def action_space_problem(cfg: DictConfig) -> str | None:
     if isinstance(space, gym.spaces.Box):
         return None
     return (
-        f"policy={_policy_option(cfg)} needs a continuous (Box) action space, but "
+        f"policy={option_name(cfg, 'policy')} needs a continuous (Box) action space, but "
         f"env.gym_id={gym_id} has {space}: pick a Box env, or policy=actor_critic with "
         "algorithm=ppo for discrete actions"
     )
@@ -72,19 +73,10 @@ def policy_pairing_problem(cfg: DictConfig) -> str | None:
     required = getattr(algorithm_class, "required_policy", None)
     if required is None:
         return None
-    chosen = _policy_option(cfg)
+    chosen = option_name(cfg, "policy")
     if chosen == required:
         return None
-    from embodichain_rl.config.schema import GROUP_SCHEMAS
-
-    algorithm = next(
-        (
-            name
-            for name, schema in GROUP_SCHEMAS["algorithm"].items()
-            if getattr(schema, "_target_", None) == str(cfg.algorithm.get("_target_"))
-        ),
-        algorithm_class.__name__,
-    )
+    algorithm = option_name(cfg, "algorithm")
     return (
         f"algorithm={algorithm} needs policy={required}, got policy={chosen}: add policy={required}"
     )

@@ -61,6 +61,7 @@ from embodichain_rl.trainer.setup import default_run_dir, make_loggers, seed_eve
 from embodichain_rl.trainer.summary import TrainSummary
 from embodichain_rl.trainer.video import record_episodes, write_gif
 from embodichain_rl.utils.fs import ensure_writable_dir
+from embodichain_rl.utils.observations import Observation, map_observation, observation_layout
 
 log = logging.getLogger(__name__)
 
@@ -191,9 +192,12 @@ class Trainer:
         self._dense_rows: list[dict[str, float]] = []
         self._wandb_id: str | None = None
         self.algorithm.initialize_buffer(
-            cfg.runtime.rollout_steps, self.env.num_envs, self.env.obs_dim, self.env.action_dim
+            cfg.runtime.rollout_steps,
+            self.env.num_envs,
+            observation_layout(self.env),
+            self.env.action_dim,
         )
-        self._obs: torch.Tensor | None = None
+        self._obs: Observation | None = None
         if payload is not None:
             if not distributed.is_main:
                 seed_everything(self.seed + int(payload["iteration"]))
@@ -493,7 +497,7 @@ class Trainer:
 
     # ------------------------------------------------------------------ resume
 
-    def _restore(self, payload: dict[str, Any]) -> torch.Tensor:
+    def _restore(self, payload: dict[str, Any]) -> Observation:
         """Load a checkpoint payload into policy, algorithm, env, statistics, callbacks and
         RNGs; returns the observation the interrupted rollout would have continued from."""
         load_module_state(self.policy, payload["policy"], source="checkpoint policy")
@@ -506,7 +510,7 @@ class Trainer:
         env_state = payload.get("env") or {}
         if env_state and payload.get("obs") is not None:
             self.env.load_state_dict(env_state)
-            obs = payload["obs"].to(self.device)
+            obs = map_observation(lambda saved: saved.to(self.device), payload["obs"])
         else:
             if self.is_main:
                 log.warning(

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from embodichain_rl.envs.push_cube.camera import CameraConfig, camera_from, camera_problems
+
 CONTROL_MODES = ("joint_delta_pos", "ee_delta_pos")
+OBS_MODES = ("state", "rgb", "rgb_state")
+"""``state``: the flat vector; ``rgb``: camera + privileged state; ``rgb_state``: camera +
+the robot's own state + privileged state (see ``docs/pixels.md``)."""
 TWO_PI = 2.0 * math.pi
 
 
@@ -18,7 +23,10 @@ class PushCubeConfig:
     control_mode: str = "joint_delta_pos"
     """Action meaning: ``joint_delta_pos`` (6 joint deltas) or ``ee_delta_pos`` (3-D TCP)."""
     obs_mode: str = "state"
-    """Observation kind; only ``state`` (flat float32 vector) is implemented."""
+    """Observation kind: ``state`` (flat float32 vector), ``rgb`` or ``rgb_state`` (dicts
+    with the camera image; see ``docs/pixels.md``)."""
+    camera: CameraConfig = field(default_factory=CameraConfig)
+    """The camera of the pixel modes and of ``render_images()`` (``docs/pixels.md``)."""
     control_dt: float = 0.04
     """Duration of one control step (s, > 0); 0.04 s is 25 Hz."""
     sim_substeps: int = 4
@@ -110,6 +118,8 @@ class PushCubeConfig:
     def replace(self, **overrides: Any) -> PushCubeConfig:
         """A copy with ``overrides``; unknown keys raise ``TypeError`` listing the valid ones."""
         valid = set(self.field_names())
+        if "camera" in overrides:
+            overrides["camera"] = camera_from(overrides["camera"], self.camera)
         for key in overrides:
             if key not in valid:
                 raise TypeError(
@@ -127,8 +137,11 @@ class PushCubeConfig:
             raise ValueError(
                 f"control_mode must be one of {CONTROL_MODES}, got {self.control_mode!r}"
             )
-        if self.obs_mode != "state":
-            raise ValueError(f"obs_mode must be 'state', got {self.obs_mode!r}")
+        if self.obs_mode not in OBS_MODES:
+            raise ValueError(f"obs_mode must be one of {list(OBS_MODES)}, got {self.obs_mode!r}")
+        problems = camera_problems(self.camera)
+        if problems:
+            raise ValueError(f"camera.{problems[0]}")
         positive = (
             "control_dt",
             "action_scale",

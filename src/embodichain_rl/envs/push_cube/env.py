@@ -21,10 +21,13 @@ from embodichain_rl.envs.push_cube.contact import ContactParams, footprint, subs
 from embodichain_rl.envs.push_cube.kinematics import tcp_position
 from embodichain_rl.envs.push_cube.observations import ObservationLayout, build_observation
 from embodichain_rl.envs.push_cube.outcome import step_outcome
+from embodichain_rl.envs.push_cube.pixel_obs import observation_space, pixel_observation
+from embodichain_rl.envs.push_cube.pixels import CameraRenderer
 from embodichain_rl.envs.push_cube.render import render_frame
 from embodichain_rl.envs.push_cube.resets import StartSampler
 from embodichain_rl.envs.registry import register_env
 from embodichain_rl.envs.tensor_state import load_tensors, save_tensors
+from embodichain_rl.utils.observations import Observation
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +65,9 @@ class PushCubeEnv(SeededEpisodes, EmbodiedEnv):
         self.max_episode_steps = max_episode_steps
         self.joint_mode = self.cfg.control_mode == "joint_delta_pos"
         self.layout = ObservationLayout.for_mode(self.cfg.control_mode)
-        self.single_observation_space = gym.spaces.Box(
-            -np.inf, np.inf, (self.layout.dim,), dtype=np.float32
-        )
+        self.robot_layout = ObservationLayout.robot_for_mode(self.cfg.control_mode)
+        self.pixels = self.cfg.obs_mode != "state"
+        self.single_observation_space = observation_space(self.cfg)
         action_dim = 6 if self.joint_mode else 3
         self.single_action_space = gym.spaces.Box(-1.0, 1.0, (action_dim,), dtype=np.float32)
         cfg = self.cfg
@@ -78,6 +81,9 @@ class PushCubeEnv(SeededEpisodes, EmbodiedEnv):
             dt=cfg.control_dt / cfg.sim_substeps,
         )
         self._build_constants()
+        self._camera: CameraRenderer | None = None
+        if self.pixels:
+            self._camera = CameraRenderer(cfg, self.device, self.joint_mode)
         self._init_episode_seeds()
         self._load(self._sample(self._episode))
         self.elapsed = torch.zeros(self.num_envs, dtype=torch.int64, device=self.device)
@@ -112,7 +118,7 @@ class PushCubeEnv(SeededEpisodes, EmbodiedEnv):
 
     def reset(
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
-    ) -> tuple[torch.Tensor, dict[str, Any]]:
+    ) -> tuple[Observation, dict[str, Any]]:
         """Reset every env; ``seed`` restarts the per-env episode counters, else they advance
         (each group's to its latest plus one). ``options={"start_group_size": g}``: groups of
         ``g`` consecutive envs share their starts until the next reset (see ``envs.base``)."""
@@ -203,7 +209,23 @@ class PushCubeEnv(SeededEpisodes, EmbodiedEnv):
         self.prev_distance = torch.where(done, fresh["distance"], self.prev_distance)
         self.elapsed = torch.where(done, 0, self.elapsed)
 
-    def _observe(self) -> torch.Tensor:
+    def _observe(self) -> Observation:
+        """The flat state vector, or the pixel modes' dict (camera frame of every env)."""
+        flat = self._flat_state()
+        if self._camera is None or not self.pixels:
+            return flat
+        return pixel_observation(
+            camera=self._camera,
+            obs_mode=self.cfg.obs_mode,
+            flat=flat,
+            tcp=self.tcp,
+            cube=self.cube,
+            goal=self.goal,
+            qpos=self.qpos if self.joint_mode else None,
+            qvel=self.qvel if self.joint_mode else None,
+        )
+
+    def _flat_state(self) -> torch.Tensor:
         return build_observation(
             tcp=self.tcp,
             cube=self.cube,
@@ -215,9 +237,37 @@ class PushCubeEnv(SeededEpisodes, EmbodiedEnv):
         )
 
     # ---------------------------------------------------------------------------- output
+    def render_images(self) -> torch.Tensor:
+        """Camera frames ``uint8 [N, 3, H, W]`` of every env on the env's device, in any
+        ``obs_mode`` (the same renderer as the pixel observations)."""
+        with grad_free():
+            images = self._camera_renderer().render(
+                tcp=self.tcp,
+                cube=self.cube,
+                goal=self.goal,
+                qpos=self.qpos if self.joint_mode else None,
+            )
+        return ordinary_tensors(images.rgb)
+
+    def _camera_renderer(self) -> CameraRenderer:
+        if self._camera is None:
+            self._camera = CameraRenderer(self.cfg, self.device, self.joint_mode)
+        return self._camera
+
     def render(self, env_index: int = 0) -> np.ndarray:
-        """Top-down RGB ``uint8 [H, W, 3]`` frame of one env (headless, numpy/PIL only)."""
+        """RGB ``uint8 [H, W, 3]`` frame of one env: in the pixel modes the camera image the
+        policy sees, with ``obs_mode=state`` the top-down overview (numpy/PIL only)."""
         i = int(env_index)
+        if self.pixels:
+            one = slice(i, i + 1)
+            with grad_free():
+                images = self._camera_renderer().render(
+                    tcp=self.tcp[one],
+                    cube=self.cube[one],
+                    goal=self.goal[one],
+                    qpos=self.qpos[one] if self.joint_mode else None,
+                )
+            return images.rgb[0].permute(1, 2, 0).cpu().numpy()
         return render_frame(
             cfg=self.cfg,
             qpos=self.qpos[i].detach().cpu() if self.joint_mode else None,
@@ -255,5 +305,5 @@ class PushCubeEnv(SeededEpisodes, EmbodiedEnv):
         return (
             f"PushCubeEnv(num_envs={self.num_envs}, device={self.device}, "
             f"control_mode={self.cfg.control_mode!r}, "
-            f"obs_dim={self.layout.dim})"
+            f"obs_mode={self.cfg.obs_mode!r}, obs_dim={self.layout.dim})"
         )

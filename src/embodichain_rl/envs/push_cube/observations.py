@@ -1,4 +1,5 @@
-"""The flat state observation: named slices, one layout per control mode."""
+"""The flat state observation and the pixel modes' ``state`` key: named slices, one layout
+per control mode."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ COMMON_TERMS: tuple[tuple[str, int, str], ...] = (
     ("tcp_to_cube", 3, "cube centre minus TCP (m)"),
     ("cube_to_goal", 2, "goal minus cube centre, xy (m)"),
 )
+ROBOT_TERMS: tuple[tuple[str, int, str], ...] = (
+    ("tcp_pos", 3, "TCP position (m)"),
+    ("goal_xy", 2, "goal centre xy (m)"),
+)
+"""The pixel modes' ``state`` key after the joints: what the robot knows plus the goal, no
+cube pose (the camera shows the cube)."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,12 @@ class ObservationLayout:
         """Joint mode observes the arm's joints; ee mode only the TCP."""
         joints = JOINT_TERMS if control_mode == "joint_delta_pos" else ()
         return cls(joints + COMMON_TERMS)
+
+    @classmethod
+    def robot_for_mode(cls, control_mode: str) -> ObservationLayout:
+        """The ``state`` key of ``obs_mode=rgb_state``: joints (joint mode), TCP, goal."""
+        joints = JOINT_TERMS if control_mode == "joint_delta_pos" else ()
+        return cls(joints + ROBOT_TERMS)
 
     @property
     def dim(self) -> int:
@@ -83,3 +96,11 @@ def build_observation(
         goal - cube_xy,
     ]
     return torch.cat(parts, dim=-1)
+
+
+def build_robot_state(
+    *, tcp: torch.Tensor, goal: torch.Tensor, qpos: torch.Tensor | None, qvel: torch.Tensor | None
+) -> torch.Tensor:
+    """The ``state`` key ``[N, D]`` of ``obs_mode=rgb_state`` (layout ``robot_for_mode``)."""
+    parts = [] if qpos is None or qvel is None else [qpos, qvel]
+    return torch.cat([*parts, tcp, goal], dim=-1)

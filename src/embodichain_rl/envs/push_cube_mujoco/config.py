@@ -39,6 +39,11 @@ class PushCubeMuJoCoConfig(PushCubeConfig):
     def validate(self) -> None:
         """``PushCubeConfig``'s checks plus the engine fields'."""
         super().validate()
+        if self.obs_mode != "state":
+            raise ValueError(
+                f"obs_mode must be 'state' on PushCubeMuJoCo, got {self.obs_mode!r}: the camera "
+                "observations (rgb, rgb_state) are PushCubeRL's (env=push_cube)"
+            )
         if self.backend not in BACKENDS:
             raise ValueError(f"backend must be one of {BACKENDS}, got {self.backend!r}")
         for name in ("joint_stiffness", "link_mass", "ik_damping"):
