@@ -63,13 +63,16 @@ def reference_render(
     sphere_radii, cyl_radii = torch.tensor(sphere_r), torch.tensor(cyl_r)
     palette = torch.tensor([TABLE, CUBE, *colours], dtype=torch.float32) / 255.0
     cube_centre = torch.cat((cube[:, :2], torch.full((n, 1), half)), -1)
-    box_t, face = yawed_box_distance(origin, dirs, cube_centre, cube[:, 2], half)
+    # Per-env rays (element-wise dot products, as in windows) for all but the arm.
+    each = dirs.expand(n, 3, -1)
+    box_t, face = yawed_box_distance(origin, each, cube_centre, cube[:, 2], half)
+    round_rays = dirs if r.joint_mode else each  # the arm is drawn on every pixel
     dist = torch.cat(
         (
             r.table_t.expand(n, 1, -1),
             box_t[:, None],
-            sphere_distance(origin, dirs, centres, sphere_radii),
-            cylinder_distance(origin, dirs, starts, ends, cyl_radii),
+            sphere_distance(origin, round_rays, centres, sphere_radii),
+            cylinder_distance(origin, round_rays, starts, ends, cyl_radii),
         ),
         dim=1,
     )

@@ -32,8 +32,8 @@ CASES: dict[str, bad.Case] = {
         ["policy.actor_obs", "'proprio'", "privileged"],
     ),
     "images-with-an-off-policy-learner": bad.Case(
-        bad._train(*RGB, "algorithm=sac", "policy=sac_actor_critic"),
-        ["algorithm=sac", "env.obs_mode=rgb_state", "algorithm=ppo"],
+        bad._train(*RGB, "algorithm=td3", "policy=td3_actor_critic"),
+        ["algorithm=td3", "env.obs_mode=rgb_state", "algorithm=ppo"],
     ),
     "images-with-grpo-actor-only": bad.Case(
         bad._train(*RGB, "algorithm=grpo", "policy=actor_only"),

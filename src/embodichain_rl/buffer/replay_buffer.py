@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import gymnasium as gym
 import torch
+
+from embodichain_rl.utils.observations import (
+    Observation,
+    ObservationLayout,
+    allocate_observation,
+    copy_observation_,
+    map_observation,
+)
 
 
 @dataclass
@@ -15,16 +24,17 @@ class ReplayBatch:
     The learner's target is ``rewards + bootstrap * V_target(next_obs)``.
     """
 
-    obs: torch.Tensor
-    """Raw observations ``[B, O]`` (normalise at use)."""
+    obs: Observation
+    """Raw observations ``[B, O]``, or a dict of ``[B, *shape]`` (images ``uint8``;
+    normalise and augment at use)."""
     actions: torch.Tensor
     """Actions taken ``[B, A]``, in the env's units."""
     rewards: torch.Tensor
     """Discounted sum of the ``k <= n_step`` rewards up to the episode's end or the
     n-th step, ``[B]``."""
-    next_obs: torch.Tensor
-    """The true observation after those ``k`` steps ``[B, O]`` (``info["final_obs"]``
-    where the episode ended)."""
+    next_obs: Observation
+    """The true observation after those ``k`` steps, shaped like ``obs``
+    (``info["final_obs"]`` where the episode ended)."""
     bootstrap: torch.Tensor
     """``gamma**k``, or 0 where the episode terminated within the ``k`` steps ``[B]``
     (truncation by the time limit still bootstraps)."""
@@ -40,6 +50,11 @@ class ReplayBuffer:
     env's next rows for up to ``n_step`` steps, stopping after a step that ended the episode
     or at the newest row. Everything stays on ``device``; the fill counters are host ints
     (one per ``add``), so neither ``add`` nor ``sample`` synchronises.
+
+    ``obs_dim`` is the flat observation length, or the single-env ``gymnasium.spaces.Dict``
+    of a dict-observation env (an :data:`ObservationLayout`): ``obs`` and ``next_obs`` are
+    then dicts of ``[rows, num_envs, *shape]`` tensors, images kept ``uint8`` (a 48 x 48 RGB
+    transition takes 2 x 6,912 bytes: size ``capacity`` with that in mind).
     """
 
     def __init__(
@@ -47,13 +62,14 @@ class ReplayBuffer:
         *,
         capacity: int,
         num_envs: int,
-        obs_dim: int,
+        obs_dim: ObservationLayout,
         action_dim: int,
         device: torch.device | str,
         gamma: float = 0.99,
         n_step: int = 1,
     ) -> None:
-        if num_envs < 1 or obs_dim < 1 or action_dim < 1:
+        flat_dim = 1 if isinstance(obs_dim, gym.spaces.Dict) else obs_dim
+        if num_envs < 1 or flat_dim < 1 or action_dim < 1:
             raise ValueError(
                 f"ReplayBuffer needs positive sizes, got num_envs={num_envs}, "
                 f"obs_dim={obs_dim}, action_dim={action_dim}"
@@ -76,10 +92,12 @@ class ReplayBuffer:
         """Longest reward sum per sample."""
         self.device = torch.device(device)
         shape = (rows, num_envs)
-        self.obs = torch.zeros((*shape, obs_dim), device=self.device)
+        self.obs: Observation = allocate_observation(obs_dim, shape, self.device)
+        """Observations ``[rows, num_envs, O]`` (or a dict of ``[rows, num_envs, *shape]``)."""
         self.actions = torch.zeros((*shape, action_dim), device=self.device)
         self.rewards = torch.zeros(shape, device=self.device)
-        self.next_obs = torch.zeros((*shape, obs_dim), device=self.device)
+        self.next_obs: Observation = allocate_observation(obs_dim, shape, self.device)
+        """True next observations, shaped like ``obs``."""
         self.terminated = torch.zeros(shape, dtype=torch.bool, device=self.device)
         self.truncated = torch.zeros(shape, dtype=torch.bool, device=self.device)
         self.pos = 0
@@ -100,20 +118,20 @@ class ReplayBuffer:
     @torch.no_grad()
     def add(
         self,
-        obs: torch.Tensor,
+        obs: Observation,
         actions: torch.Tensor,
         rewards: torch.Tensor,
-        next_obs: torch.Tensor,
+        next_obs: Observation,
         terminated: torch.Tensor,
         truncated: torch.Tensor,
     ) -> None:
         """Store one vectorised step (``[num_envs, ...]`` each; ``next_obs`` the true next
         observation)."""
         t = self.pos
-        self.obs[t] = obs
+        _write_row(self.obs, t, obs)
         self.actions[t] = actions.to(self.actions.dtype).reshape(self.actions[t].shape)
         self.rewards[t] = rewards
-        self.next_obs[t] = next_obs
+        _write_row(self.next_obs, t, next_obs)
         self.terminated[t] = terminated
         self.truncated[t] = truncated
         self.pos = (t + 1) % self.rows
@@ -156,10 +174,10 @@ class ReplayBuffer:
             alive = take & ~ended
         bootstrap = torch.where(terminated, torch.zeros_like(reward_sum), self._discounts[steps])
         return ReplayBatch(
-            obs=self.obs[row, env],
+            obs=_gather(self.obs, row, env),
             actions=self.actions[row, env],
             rewards=reward_sum,
-            next_obs=self.next_obs[last_row, env],
+            next_obs=_gather(self.next_obs, last_row, env),
             bootstrap=bootstrap,
         )
 
@@ -171,10 +189,10 @@ class ReplayBuffer:
             "num_envs": self.num_envs,
             "pos": self.pos,
             "filled_rows": self.filled_rows,
-            "obs": self.obs[keep].clone(),
+            "obs": _rows(self.obs, keep),
             "actions": self.actions[keep].clone(),
             "rewards": self.rewards[keep].clone(),
-            "next_obs": self.next_obs[keep].clone(),
+            "next_obs": _rows(self.next_obs, keep),
             "terminated": self.terminated[keep].clone(),
             "truncated": self.truncated[keep].clone(),
         }
@@ -188,7 +206,46 @@ class ReplayBuffer:
                 "algorithm.buffer_size and env.num_envs"
             )
         filled = int(state["filled_rows"])
-        for name in ("obs", "actions", "rewards", "next_obs", "terminated", "truncated"):
+        for name in ("obs", "next_obs"):
+            _load_rows(getattr(self, name), state[name], filled, name)
+        for name in ("actions", "rewards", "terminated", "truncated"):
             getattr(self, name)[:filled] = state[name].to(self.device)
         self.pos = int(state["pos"])
         self.filled_rows = filled
+
+
+def _write_row(storage: Observation, t: int, value: Observation) -> None:
+    """Copy one step's observation ``[num_envs, ...]`` (same structure) into row ``t``."""
+    copy_observation_(map_observation(lambda tensor: tensor[t], storage), value)
+
+
+def _gather(storage: Observation, row: torch.Tensor, env: torch.Tensor) -> Observation:
+    """The observations at ``(row, env)`` pairs, ``[B, ...]`` (a dict stays a dict)."""
+    if isinstance(storage, dict):
+        return {key: tensor[row, env] for key, tensor in storage.items()}
+    return storage[row, env]
+
+
+def _rows(storage: Observation, keep: slice) -> Observation:
+    """A copy of rows ``keep`` of every tensor."""
+    if isinstance(storage, dict):
+        return {key: tensor[keep].clone() for key, tensor in storage.items()}
+    return storage[keep].clone()
+
+
+def _load_rows(storage: Observation, saved: Observation, filled: int, name: str) -> None:
+    """Write saved rows ``[:filled]`` back (same structure and keys), on this device."""
+    if isinstance(storage, dict) != isinstance(saved, dict) or (
+        isinstance(storage, dict) and storage.keys() != saved.keys()  # type: ignore[union-attr]
+    ):
+        raise ValueError(
+            f"saved replay buffer {name} does not match this env's observations: resume with "
+            "the same env.obs_mode and camera"
+        )
+    if isinstance(storage, dict):
+        assert isinstance(saved, dict)
+        for key, tensor in storage.items():
+            tensor[:filled] = saved[key].to(tensor.device)
+        return
+    assert isinstance(saved, torch.Tensor)
+    storage[:filled] = saved.to(storage.device)

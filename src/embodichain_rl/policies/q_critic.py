@@ -1,12 +1,16 @@
-"""``TwinQCritic``: several independent ``Q(x, a)`` MLPs evaluated as one batch."""
+"""``TwinQCritic``: several independent ``Q(x, a)`` MLPs evaluated as one batch;
+``EncodedTwinQCritic``: the same behind an observation encoder (dict observations)."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import torch
 from torch import nn
 
 from embodichain_rl.policies.actor_critic_config import NetworkConfig, as_network_config
 from embodichain_rl.policies.mlp import build_mlp
+from embodichain_rl.policies.observation_encoder import ObservationEncoder
 
 CRITIC_OUTPUT_GAIN = 1.0
 """Orthogonal-init gain of each Q network's output layer."""
@@ -59,3 +63,50 @@ class TwinQCritic(nn.Module):
         """Q values ``[num_critics, B]`` of observations ``x`` ``[B, O]`` and actions ``[B, A]``."""
         joint = torch.cat([x, action.to(x.dtype)], dim=-1)
         return torch.stack([q(joint).squeeze(-1) for q in self.q_networks], dim=0)
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """What the Q networks read of ``x``: ``x`` itself (no encoder)."""
+        return x
+
+    def from_features(self, features: torch.Tensor, action: torch.Tensor) -> torch.Tensor:
+        """Q values ``[num_critics, B]`` of ``features()`` output and actions."""
+        return self(features, action)
+
+
+class EncodedTwinQCritic(nn.Module):
+    """An ``ObservationEncoder`` followed by a ``TwinQCritic`` over its features.
+
+    The encoder belongs to the critic: the critic loss trains it, a target copy of this
+    module (``frozen_copy``) gets its own Polyak-averaged encoder, and an actor that reads
+    the same keys takes ``features(x).detach()`` (DrQ / SAC-AE).
+    """
+
+    def __init__(
+        self,
+        encoder: ObservationEncoder,
+        action_dim: int,
+        network: NetworkConfig | dict | None = None,
+        num_critics: int = 2,
+    ) -> None:
+        super().__init__()
+        self.encoder = encoder
+        """Dict observation -> ``[B, encoder.out_dim]`` features."""
+        self.heads = TwinQCritic(encoder.out_dim, action_dim, network, num_critics)
+        """The Q networks over ``concat(features, a)``."""
+
+    @property
+    def num_critics(self) -> int:
+        """How many Q networks this module holds."""
+        return self.heads.num_critics
+
+    def features(self, x: Mapping[str, torch.Tensor]) -> torch.Tensor:
+        """The encoder's features ``[B, F]`` of a (normalised) dict observation."""
+        return self.encoder(x)
+
+    def from_features(self, features: torch.Tensor, action: torch.Tensor) -> torch.Tensor:
+        """Q values ``[num_critics, B]`` of encoded ``features`` and actions."""
+        return self.heads(features, action)
+
+    def forward(self, x: Mapping[str, torch.Tensor], action: torch.Tensor) -> torch.Tensor:
+        """Q values ``[num_critics, B]`` of a dict observation and actions ``[B, A]``."""
+        return self.heads(self.encoder(x), action)

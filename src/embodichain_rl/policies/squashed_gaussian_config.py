@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from embodichain_rl.policies.actor_critic_config import NetworkConfig, as_network_config
+from embodichain_rl.policies.actor_critic_config import (
+    NetworkConfig,
+    _key_list,
+    as_network_config,
+)
+from embodichain_rl.policies.encoder_config import EncoderConfig, as_encoder_config
 
 
 def _actor_network() -> NetworkConfig:
@@ -42,10 +47,21 @@ class SquashedGaussianActorCriticConfig:
     """Clip normalised observations to ±clip_obs (> 0)."""
     obs_norm_eps: float = 1e-8
     """Variance floor of the observation normaliser (> 0)."""
+    encoder: EncoderConfig = field(default_factory=EncoderConfig)
+    """Dict observations only: the image CNN and vector-key MLP before the MLPs. Shared
+    (encoder.share and equal keys): the critic's encoder, trained by the critic loss only;
+    the actor reads its features detached (DrQ / SAC-AE)."""
+    actor_obs: list[str] | None = None
+    """Dict observations only: keys the actor reads; null: every key except privileged."""
+    critic_obs: list[str] | None = None
+    """Dict obs only: keys the critics read; null: the actor's ([privileged]: asymmetric)."""
 
     def __post_init__(self) -> None:
         self.actor = as_network_config(self.actor, "actor")
         self.critic = as_network_config(self.critic, "critic")
+        self.encoder = as_encoder_config(self.encoder)
+        self.actor_obs = _key_list("actor_obs", self.actor_obs)
+        self.critic_obs = _key_list("critic_obs", self.critic_obs)
         problems = [
             f"{name} must be > 0, got {getattr(self, name)}"
             for name in ("clip_obs", "obs_norm_eps")

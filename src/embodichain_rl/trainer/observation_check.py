@@ -70,13 +70,14 @@ def observation_problem(cfg: DictConfig) -> str | None:
     if not getattr(algorithm_class, "accepts_dict_observations", False):
         return (
             f"algorithm={algorithm} learns from flat observations, but {seen}: use "
-            "algorithm=ppo with policy=actor_critic and policy.encoder.type=nature_cnn or "
-            "impala, or env.obs_mode=state"
+            "algorithm=ppo (policy=actor_critic) or algorithm=sac (policy=sac_actor_critic) "
+            "with policy.encoder.type=nature_cnn or impala, or env.obs_mode=state"
         )
     if not getattr(policy_class, "accepts_dict_observations", False):
         return (
             f"policy={policy} reads flat observations, but {seen}: use policy=actor_critic "
-            "with policy.encoder.type=nature_cnn or impala, or env.obs_mode=state"
+            "(or sac_actor_critic for algorithm=sac) with policy.encoder.type=nature_cnn or "
+            "impala, or env.obs_mode=state"
         )
     check = getattr(policy_class, "observation_problem", None)
     return None if check is None else check(cfg.policy, shapes)

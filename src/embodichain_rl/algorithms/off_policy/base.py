@@ -27,6 +27,7 @@ from embodichain_rl.envs.base import EmbodiedEnv
 from embodichain_rl.policies.base import Policy
 from embodichain_rl.policies.normalizer import batch_moments
 from embodichain_rl.utils.compile import check_compile_mode, compile_for
+from embodichain_rl.utils.observations import Observation, ObservationLayout, observation_rows
 
 __all__ = ["OffPolicyAlgorithm", "ReplayBatch", "ReplayBuffer"]
 
@@ -136,7 +137,7 @@ class OffPolicyAlgorithm(BaseAlgorithm):
         self,
         rewards: torch.Tensor,
         bootstrap: torch.Tensor,
-        next_obs: torch.Tensor,
+        next_obs: Observation,
         noise: torch.Tensor,
     ) -> torch.Tensor:
         """The critic's regression target ``[B]`` (no gradient needed); ``noise`` is a
@@ -151,11 +152,11 @@ class OffPolicyAlgorithm(BaseAlgorithm):
 
     def _eager_critic_loss(
         self,
-        obs: torch.Tensor,
+        obs: Observation,
         actions: torch.Tensor,
         rewards: torch.Tensor,
         bootstrap: torch.Tensor,
-        next_obs: torch.Tensor,
+        next_obs: Observation,
         noise: torch.Tensor,
     ) -> tuple[torch.Tensor, ...]:
         """The twin-critic loss against the target, the mean Q and the mean target."""
@@ -187,10 +188,11 @@ class OffPolicyAlgorithm(BaseAlgorithm):
     # ------------------------------------------------------------------ buffer
 
     def initialize_buffer(
-        self, num_steps: int, num_envs: int, obs_dim: int, action_dim: int
+        self, num_steps: int, num_envs: int, obs_dim: ObservationLayout, action_dim: int
     ) -> None:
-        """Allocate the replay ring (``buffer_size`` transitions over ``num_envs`` envs);
-        ``num_steps`` env steps make one rollout."""
+        """Allocate the replay ring (``buffer_size`` transitions over ``num_envs`` envs;
+        ``obs_dim`` a flat length or a single-env ``Dict`` space); ``num_steps`` env steps
+        make one rollout."""
         cfg = self.config
         problems = cfg.rollout_problems(num_steps, num_envs)
         if problems:
@@ -223,15 +225,15 @@ class OffPolicyAlgorithm(BaseAlgorithm):
 
     @torch.no_grad()
     def collect_rollout(
-        self, env: EmbodiedEnv, obs: torch.Tensor, on_step: StepCallback | None = None
-    ) -> torch.Tensor:
+        self, env: EmbodiedEnv, obs: Observation, on_step: StepCallback | None = None
+    ) -> Observation:
         buffer = self._require_replay()
         if env.num_envs != buffer.num_envs:
             raise ValueError(f"env has {env.num_envs} envs, buffer expects {buffer.num_envs}")
         seen = []
         for _ in range(self.num_steps):
             if self.env_steps < self.config.learning_starts:
-                action = self._random_action(obs.shape[0])
+                action = self._random_action(observation_rows(obs))
             else:
                 action = self._exploration_action(obs)
             next_obs, reward, terminated, truncated, info = env.step(action)
@@ -244,7 +246,7 @@ class OffPolicyAlgorithm(BaseAlgorithm):
             seen.append(obs)
             self.env_steps += env.num_envs
             obs = next_obs
-        self._update_observation_statistics(torch.stack(seen))
+        self._update_observation_statistics(seen)
         return obs
 
     def _random_action(self, num_envs: int) -> torch.Tensor:
@@ -255,18 +257,29 @@ class OffPolicyAlgorithm(BaseAlgorithm):
         return low + (high - low) * u
 
     @abstractmethod
-    def _exploration_action(self, obs: torch.Tensor) -> torch.Tensor:
+    def _exploration_action(self, obs: Observation) -> torch.Tensor:
         """The action ``[N, A]`` to take from raw ``obs`` once learning has started."""
 
     def _after_env_step(self, terminated: torch.Tensor, truncated: torch.Tensor) -> None:
         """Called after every env step of collection (also during the random warm-up)."""
 
-    def _update_observation_statistics(self, obs: torch.Tensor) -> None:
-        """Fold a rollout's raw observations (every rank's) into the policy's normaliser."""
+    def _update_observation_statistics(self, seen: list[Observation]) -> None:
+        """Fold a rollout's raw observations (every rank's) into the policy's normaliser
+        (a dict normaliser: its vector keys only, images never stacked)."""
         normalizer = self.policy.observation_normalizer()
         if normalizer is None:
             return
-        mean, var, count = batch_moments(obs)
+        if isinstance(seen[0], dict):
+            stacked = {
+                key: torch.stack([step[key] for step in seen])  # type: ignore[index]
+                for key in normalizer.normalized_keys
+            }
+            moments = normalizer.moments(stacked)
+            normalizer.merge_moments(
+                {key: global_moments(*m, self.distributed) for key, m in moments.items()}
+            )
+            return
+        mean, var, count = batch_moments(torch.stack(seen))  # type: ignore[arg-type]
         normalizer.merge(*global_moments(mean, var, count, self.distributed))
 
     # ------------------------------------------------------------------ update

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 
@@ -19,9 +20,16 @@ from embodichain_rl.algorithms.off_policy.targets import (
 from embodichain_rl.algorithms.optim import OptimizerConfig
 from embodichain_rl.algorithms.registry import register_algo
 from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContext
+from embodichain_rl.policies.augmentation import random_shift
 from embodichain_rl.policies.base import Policy
 from embodichain_rl.policies.kwargs import config_from_kwargs
 from embodichain_rl.policies.squashed_gaussian import SquashedGaussianActorCritic
+from embodichain_rl.utils.observations import (
+    Observation,
+    ObservationLayout,
+    image_keys,
+    observation_shapes,
+)
 
 
 @register_algo("sac")
@@ -34,7 +42,16 @@ class SAC(OffPolicyAlgorithm):
     action in ``[-1, 1]``, so ``target_entropy`` (default ``-action_dim``) does not depend
     on the env's action units. Exploration samples the policy. See ``SACConfig`` for every
     hyperparameter; the policy must be ``policy=sac_actor_critic``.
+
+    Dict observations (camera images): the critic's encoder is trained by the critic loss
+    alone, the actor reads its features detached, the target critics keep a Polyak-averaged
+    copy of it (DrQ). With ``augmentation=random_shift`` each sampled batch's ``obs`` and
+    ``next_obs`` images are shifted independently (per sample, up to ``shift_pad`` pixels)
+    before the critic and the actor step see them.
     """
+
+    accepts_dict_observations: ClassVar[bool] = True
+    """Learns from dict observations (with ``policy=sac_actor_critic``'s encoders)."""
 
     required_policy = "sac_actor_critic"
     """The ``policy=`` option this learner needs (checked before a run starts)."""
@@ -71,7 +88,7 @@ class SAC(OffPolicyAlgorithm):
         )
         """log of the entropy coefficient α (learned with ``autotune_alpha``)."""
         self.actor_optimizer = self._make_optimizer(
-            list(self.policy.actor.parameters()), cfg.actor_learning_rate
+            self.policy.actor_parameters(), cfg.actor_learning_rate
         )
         self.critic_optimizer = self._make_optimizer(
             list(self.policy.critic.parameters()), cfg.critic_learning_rate
@@ -87,7 +104,20 @@ class SAC(OffPolicyAlgorithm):
         """The entropy coefficient α as a device scalar (no gradient)."""
         return self.log_alpha.detach().exp()
 
-    def _exploration_action(self, obs: torch.Tensor) -> torch.Tensor:
+    def initialize_buffer(
+        self, num_steps: int, num_envs: int, obs_dim: ObservationLayout, action_dim: int
+    ) -> None:
+        """The replay ring; ``augmentation=random_shift`` needs an image key to shift."""
+        shapes = None if isinstance(obs_dim, int) else observation_shapes(obs_dim)
+        if self.config.augmentation != "none" and not (shapes and image_keys(shapes)):
+            raise ValueError(
+                f"algorithm.augmentation={self.config.augmentation} shifts camera images, but "
+                "the env's observation has no image key: set algorithm.augmentation=none or "
+                "env.obs_mode=rgb / rgb_state"
+            )
+        super().initialize_buffer(num_steps, num_envs, obs_dim, action_dim)
+
+    def _exploration_action(self, obs: Observation) -> torch.Tensor:
         """An action sampled from the policy (with this learner's generator)."""
         policy = self.policy
         action, _ = policy.sample(policy.normalize(obs), generator=self.generator)
@@ -97,7 +127,7 @@ class SAC(OffPolicyAlgorithm):
         self,
         rewards: torch.Tensor,
         bootstrap: torch.Tensor,
-        next_obs: torch.Tensor,
+        next_obs: Observation,
         noise: torch.Tensor,
     ) -> torch.Tensor:
         """``r + bootstrap * (min_i Q'_i(s', a') - α log π(a'|s'))``, ``a' ~ π(s')`` drawn
@@ -108,20 +138,33 @@ class SAC(OffPolicyAlgorithm):
         next_q = policy.q_values(next_x, next_action, self.target_critic)
         return soft_q_target(rewards, bootstrap, next_q, next_log_prob, self.alpha)
 
-    def _eager_actor_loss(self, obs: torch.Tensor, noise: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    def _eager_actor_loss(self, obs: Observation, noise: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """``α log π(a|s) - min_i Q_i(s, a)`` for the reparameterised ``a`` of ``noise``,
-        and the detached log-probabilities."""
+        and the detached log-probabilities (the critic's encoder features detached)."""
         policy = self.policy
-        x = policy.normalize(obs)
-        action, log_prob = policy.sample_from_noise(x, noise)
-        loss = actor_loss(policy.q_values(x, action), log_prob, self.alpha)
+        actor_x, critic_x = policy.actor_loss_features(policy.normalize(obs))
+        action, log_prob = policy.sample_from_features(actor_x, noise)
+        loss = actor_loss(policy.q_from_features(critic_x, action), log_prob, self.alpha)
         return loss, log_prob.detach()
+
+    def augment(self, batch: ReplayBatch) -> ReplayBatch:
+        """``batch`` with its ``obs`` and ``next_obs`` images shifted independently
+        (``augmentation=random_shift``; the learner's generator), else as it is."""
+        if self.config.augmentation == "none":
+            return batch
+        pad = self.config.shift_pad
+        return dataclasses.replace(
+            batch,
+            obs=random_shift(batch.obs, pad, self.generator),
+            next_obs=random_shift(batch.next_obs, pad, self.generator),
+        )
 
     def _train_step(self, batch: ReplayBatch, update_index: int) -> dict[str, torch.Tensor]:
         """One critic step and target move; every ``policy_frequency``-th also an actor
         step and (with ``autotune_alpha``) an α step."""
         cfg = self.config
         policy = self.policy
+        batch = self.augment(batch)
         loss_q, q_mean, target_mean = self._critic_step(batch)
         if self.critic_updates % cfg.policy_frequency == 0:
             self._last_actor = self._actor_step(batch)
@@ -136,7 +179,7 @@ class SAC(OffPolicyAlgorithm):
 
     def _actor_step(self, batch: ReplayBatch) -> dict[str, torch.Tensor]:
         loss_pi, log_prob = self._actor_loss(batch.obs, self._standard_normal(batch.actions))
-        self._optimize(self.actor_optimizer, loss_pi, list(self.policy.actor.parameters()))
+        self._optimize(self.actor_optimizer, loss_pi, self.policy.actor_parameters())
         loss_alpha = alpha_loss(self.log_alpha, log_prob, self.target_entropy)
         if self.config.autotune_alpha:
             self._optimize(self.alpha_optimizer, loss_alpha, [self.log_alpha])

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from embodichain_rl.algorithms.off_policy.config import OffPolicyConfig
+from embodichain_rl.policies.augmentation import AUGMENTATIONS
 
 
 @dataclass
@@ -46,6 +47,12 @@ class SACConfig(OffPolicyConfig):
     """Target entropy of the actions in [-1, 1]^A, in nats (null: -action_dim)."""
     policy_frequency: int = 1
     """Critic steps per actor (and α) step, >= 1."""
+    augmentation: str = "none"
+    """Image augmentation of sampled batches (image keys only): none or random_shift
+    (DrQ: obs and next_obs shifted independently, per sample)."""
+    shift_pad: int = 4
+    """random_shift: replicate-pad by this many pixels, crop back at a random offset (>= 0;
+    DrQ uses 4 at 84 x 84)."""
 
     def algorithm_problems(self) -> list[str]:
         """Messages for every out-of-range SAC-specific hyperparameter."""
@@ -61,4 +68,10 @@ class SACConfig(OffPolicyConfig):
         ]
         if self.policy_frequency < 1:
             problems.append(f"policy_frequency must be >= 1, got {self.policy_frequency}")
+        if self.augmentation not in AUGMENTATIONS:
+            problems.append(
+                f"augmentation must be one of {list(AUGMENTATIONS)}, got {self.augmentation!r}"
+            )
+        if self.shift_pad < 0:
+            problems.append(f"shift_pad must be >= 0, got {self.shift_pad}")
         return problems

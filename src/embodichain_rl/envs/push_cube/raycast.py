@@ -20,10 +20,13 @@ INF = math.inf
 
 
 def ray_dot(vectors: torch.Tensor, directions: torch.Tensor) -> torch.Tensor:
-    """``vectors [N, K, 3]`` dotted with every ray: ``[N, K, P]`` for ``directions [3, P]``
-    or ``[N, 3, P]``. Written out element-wise so that a ray gives the same bits whichever
-    batch (whole image or window) it is in."""
-    d = directions if directions.dim() == 2 else directions[:, None]
+    """``vectors [N, K, 3]`` dotted with every ray: ``[N, K, P]``. For the whole image's
+    ``directions [3, P]`` one matrix product; for per-env windows ``[N, 3, P]`` written out
+    element-wise, so that a window ray gives the same bits as in an element-wise all-pixel
+    pass (``directions.expand(N, 3, P)``)."""
+    if directions.dim() == 2:
+        return vectors @ directions
+    d = directions[:, None]
     x, y, z = d[..., 0, :], d[..., 1, :], d[..., 2, :]
     return vectors[..., 0:1] * x + vectors[..., 1:2] * y + vectors[..., 2:3] * z
 

@@ -6,7 +6,7 @@ pinhole (gnomonic) projection stretches angles by at most ``f / cos^2(phi)`` at 
 ``phi`` off the optical axis, and a sphere that touches the image has its centre at most
 ``corner + alpha`` off axis (``corner``: the angle of the image corner). So every pixel it
 covers lies within ``f alpha / cos^2(corner + alpha)`` pixels of its centre's projection:
-a ``K x K`` window around that projection (plus a pixel for rounding) holds all of them.
+a ``K x K`` window around that projection (plus half a pixel for pixel centres) holds them.
 ``K`` is fixed per camera and primitive, so a frame costs ``N x K^2`` ray tests instead of
 ``N x H x W``; where the bound fails (the primitive can reach the eye, a very wide field of
 view) the window is the whole image.
@@ -59,7 +59,8 @@ def window_shape(cam: CameraConfig, radius: float, nearest: float) -> WindowShap
     if corner + alpha >= 0.5 * math.pi - 1e-3:
         return full
     reach = focal * alpha / math.cos(corner + alpha) ** 2  # pixels from the centre
-    half = math.ceil(reach + 0.5) + 1  # pixel centres at +0.5, one pixel for float error
+    # Pixel centres sit at +0.5; 0.01 px covers float32 error (about 1e-4 px here).
+    half = math.ceil(reach + 0.51)
     side = 2 * half + 1
     return WindowShape(min(side, cam.height), min(side, cam.width))
 
