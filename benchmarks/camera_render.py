@@ -1,14 +1,15 @@
 """Time the PushCube camera renderer alone (docs/pixels.md, Speed).
 
-Usage: ``python benchmarks/camera_render.py <threads> [frames]``. For each control mode, N in
-(256, 1024) and square image side in (48, 64, 128) it builds ``make_env("PushCubeRL", ...)``,
-resets with seed 0, renders once to warm up, then reports the mean of ``frames`` batched
-``CameraRenderer.render`` calls (ms per call and images per second) under inference mode.
+Usage: ``python benchmarks/camera_render.py <threads> [frames] [--device cuda]``. For each
+control mode, N in (256, 1024) and square image side in (48, 64, 128) it builds
+``make_env("PushCubeRL", ...)``, resets with seed 0, renders once to warm up, then reports
+the mean of ``frames`` batched ``CameraRenderer.render`` calls (ms per call and images per
+second) under inference mode.
 """
 
 from __future__ import annotations
 
-import sys
+import argparse
 import time
 
 import torch
@@ -17,10 +18,10 @@ from embodichain_rl.envs import make_env
 from embodichain_rl.envs.push_cube import PushCubeEnv
 
 
-def time_render(mode: str, num_envs: int, side: int, frames: int) -> float:
+def time_render(mode: str, num_envs: int, side: int, frames: int, device: str) -> float:
     """Mean seconds per batched render of ``num_envs`` envs at ``side x side`` pixels."""
     camera = {"width": side, "height": side}
-    env = make_env("PushCubeRL", num_envs=num_envs, control_mode=mode, camera=camera)
+    env = make_env("PushCubeRL", num_envs=num_envs, device=device, control_mode=mode, camera=camera)
     assert isinstance(env, PushCubeEnv)
     env.reset(seed=0)
     renderer = env._camera_renderer()
@@ -30,19 +31,25 @@ def time_render(mode: str, num_envs: int, side: int, frames: int) -> float:
         start = time.perf_counter()
         for _ in range(frames):
             renderer.render(tcp=env.tcp, cube=env.cube, goal=env.goal, qpos=qpos)
+        if env.device.type == "cuda":
+            torch.cuda.synchronize(env.device)
     return (time.perf_counter() - start) / frames
 
 
 def main() -> None:
-    threads = int(sys.argv[1]) if len(sys.argv) > 1 else torch.get_num_threads()
-    frames = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("threads", type=int, nargs="?", default=torch.get_num_threads())
+    parser.add_argument("frames", type=int, nargs="?", default=10)
+    parser.add_argument("--device", default="cpu")
+    args = parser.parse_args()
+    threads, frames = args.threads, args.frames
     torch.set_num_threads(threads)
     for mode in ("ee_delta_pos", "joint_delta_pos"):
         for num_envs in (256, 1024):
             for side in (48, 64, 128):
-                dt = time_render(mode, num_envs, side, frames)
+                dt = time_render(mode, num_envs, side, frames, args.device)
                 print(
-                    f"threads={threads} {mode} N={num_envs} {side}x{side}: "
+                    f"{args.device} threads={threads} {mode} N={num_envs} {side}x{side}: "
                     f"{dt * 1e3:.1f} ms/call {num_envs / dt:.0f} images/s",
                     flush=True,
                 )

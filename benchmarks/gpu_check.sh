@@ -33,4 +33,10 @@ step bench_train 300 embodichain-bench train --device cuda --num-envs 4096 16384
 step push_cube_gpu 300 embodichain-bench train --device cuda --num-envs 16384 \
   --iterations 1 --warmup 0 --time-to-success --eval-freq 5 \
   --override +experiment=push_cube_gpu --tts-override env.num_envs=16384
+# 4. Pixels: the camera's frames/s on CUDA (256 and 1,024 envs), the CPU-equality test of
+#    the renderer, and time to eval success >= 0.8 with the pixel GPU preset.
+step camera_cuda 120 python -m pytest -q tests/envs/test_push_cube_camera.py -k cuda
+step camera_fps 120 python benchmarks/camera_render.py 2 --device cuda
+step push_cube_rgb_gpu 300 embodichain-train +experiment=push_cube_rgb_gpu eval.freq=5 \
+  logging.progress_bar=false "hydra.run.dir=$out/push_cube_rgb_gpu"
 echo "summary: $out/summary.txt"
