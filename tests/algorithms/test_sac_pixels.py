@@ -16,6 +16,7 @@ from embodichain_rl import Trainer
 from embodichain_rl.algorithms.off_policy.sac import SAC
 from embodichain_rl.policies.squashed_gaussian import SquashedGaussianActorCritic
 from embodichain_rl.trainer.checkpoint import load_checkpoint
+from tests.algorithms.test_sac_resume import _learn
 
 SHAPES = {"rgb": [3, 36, 36], "state": [5], "privileged": [9]}
 SPACE = gym.spaces.Dict(
@@ -182,13 +183,6 @@ TINY_RGB_SAC = [
     "logging.progress_bar=false",
 ]
 """4 envs x 2 steps per iteration, 36-px frames, a tiny CNN, random shifts on."""
-
-
-def _learn(trainer: Trainer) -> None:
-    try:
-        trainer.learn()
-    finally:
-        trainer.close()
 
 
 def test_pixel_sac_resumes_bit_identically(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ from embodichain_rl.envs.push_cube.raycast import (
     table_distance,
     yawed_box_distance,
 )
+from embodichain_rl.envs.push_cube.render import BACKGROUND, CUBE, TABLE, TCP
 from embodichain_rl.envs.push_cube.shading import cube_light, round_light
 from embodichain_rl.envs.push_cube.windows import (
     ScreenWindows,
@@ -38,12 +39,9 @@ from embodichain_rl.envs.push_cube.windows import (
     window_shape,
 )
 
-BACKGROUND = (40, 44, 52)
-TABLE = (196, 170, 130)
+# The table, cube, TCP and background keep the top-down overview's colours.
 GOAL = (60, 190, 90)
 GOAL_CENTRE = (20, 110, 45)
-CUBE = (220, 60, 60)
-TCP = (50, 110, 230)
 LINK = (170, 172, 180)
 JOINT = (90, 92, 104)
 TOOL = (70, 70, 80)
