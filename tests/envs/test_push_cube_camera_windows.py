@@ -36,7 +36,7 @@ from embodichain_rl.envs.push_cube.raycast import (
     sphere_distance,
     yawed_box_distance,
 )
-from embodichain_rl.envs.push_cube.windows import ScreenWindows, window_shape
+from embodichain_rl.envs.push_cube.windows import ScreenWindows, stick_window, window_shape
 
 
 def lambert(cosine: torch.Tensor, ambient: float) -> torch.Tensor:
@@ -202,3 +202,33 @@ def test_every_pixel_a_sphere_covers_lies_in_its_window(camera: dict) -> None:
     inside.scatter_(1, ScreenWindows(cam, "cpu").pixels(centres, shape), True)
     assert hit.isfinite().sum() > 1000  # many spheres are in view
     assert not (hit.isfinite() & ~inside).any()
+
+
+@pytest.mark.parametrize("camera", CAMERAS, ids=lambda c: f"{c['width']}x{c['height']}")
+def test_every_pixel_the_ee_tool_covers_lies_in_its_window(camera: dict) -> None:
+    """Tool sticks standing anywhere in the TCP box (its corners and faces included): each
+    pixel their all-pixel ray test hits is in the stick's window, which is much smaller than
+    the image for the default camera."""
+    cfg = PushCubeConfig().replace(control_mode="ee_delta_pos", camera=camera)
+    cam, length = cfg.camera, cfg.tool_offset
+    low = (cfg.ee_workspace_low[0], cfg.ee_workspace_low[1], 0.0)
+    box = (low, cfg.ee_workspace_high)
+    window = stick_window(cam, length, TOOL_RADIUS, box)
+    g = torch.Generator().manual_seed(1)
+    lo, hi = torch.tensor(box[0]), torch.tensor(box[1])
+    u = torch.rand(600, 3, generator=g)
+    u[:300] = u[:300].round()  # box corners, and points on its faces
+    u[300:400, 0] = u[300:400, 0].round()
+    u[400:500, 1] = u[400:500, 1].round()
+    base = lo + (hi - lo) * u
+    top = base + torch.tensor([0.0, 0.0, length])
+    rays = camera_rays(cam, "cpu")
+    hit = cylinder_distance(
+        rays.origin, rays.directions, base[:, None], top[:, None], torch.tensor([TOOL_RADIUS])
+    )[:, 0]
+    inside = torch.zeros_like(hit, dtype=torch.bool)
+    inside.scatter_(1, ScreenWindows(cam, "cpu").stick(base, top, window), True)
+    assert hit.isfinite().sum() > 100  # many sticks are in view
+    assert not (hit.isfinite() & ~inside).any()
+    if camera == CAMERAS[0]:
+        assert window.shape.pixels < cam.width * cam.height // 6

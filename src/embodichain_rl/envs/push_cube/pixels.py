@@ -35,7 +35,7 @@ from embodichain_rl.envs.push_cube.shading import cube_light, round_light
 from embodichain_rl.envs.push_cube.windows import (
     ScreenWindows,
     nearest_distance,
-    stick_pieces,
+    stick_window,
     window_shape,
 )
 
@@ -124,9 +124,7 @@ class CameraRenderer:
         top = max(high[2], 2.0 * half + cfg.tcp_radius)
         tcp_box = ((low[0], low[1], 0.0), (high[0], high[1], top))
         self.tcp_window = window_shape(cam, cfg.tcp_radius, nearest_distance(eye, tcp_box))
-        self.tool_pieces, self.tool_window = stick_pieces(
-            cam, cfg.tool_offset, TOOL_RADIUS, tcp_box
-        )
+        self.tool_window = stick_window(cam, cfg.tool_offset, TOOL_RADIUS, tcp_box)
 
     # ---------------------------------------------------------------------------- frame
     def render(
@@ -188,13 +186,10 @@ class CameraRenderer:
         dirs = self._window_rays(idx)
         t = sphere_distance(self.rays.origin, dirs, tcp[:, None], self.sphere_radii)
         self._draw_round(canvas, idx, dirs, t, tcp[:, None], None, sphere=True)
-        length = self.cfg.tool_offset
-        top = (tcp + length * self._up)[:, None]
-        steps = (torch.arange(self.tool_pieces, device=tcp.device) + 0.5) / self.tool_pieces
-        centres = tcp[:, None] + (steps * length)[:, None] * self._up  # [N, pieces, 3]
-        idx = self.windows.pixels(centres, self.tool_window)
-        dirs = self._window_rays(idx)
         start = tcp[:, None]
+        top = (tcp + self.cfg.tool_offset * self._up)[:, None]
+        idx = self.windows.stick(tcp, top[:, 0], self.tool_window)
+        dirs = self._window_rays(idx)
         t = cylinder_distance(self.rays.origin, dirs, start, top, self.cylinder_radii)
         self._draw_round(canvas, idx, dirs, t, start, top - start, sphere=False)
 

@@ -9,7 +9,8 @@ covers lies within ``f alpha / cos^2(corner + alpha)`` pixels of its centre's pr
 a ``K x K`` window around that projection (plus half a pixel for pixel centres) holds them.
 ``K`` is fixed per camera and primitive, so a frame costs ``N x K^2`` ray tests instead of
 ``N x H x W``; where the bound fails (the primitive can reach the eye, a very wide field of
-view) the window is the whole image.
+view) the window is the whole image. A vertical stick (the ee tool) gets one rectangle
+around its projected axis instead, sized per axis (``stick_window``).
 """
 
 from __future__ import annotations
@@ -50,19 +51,23 @@ def window_shape(cam: CameraConfig, radius: float, nearest: float) -> WindowShap
     """The window holding every pixel of a bounding sphere of ``radius`` (m) whose centre
     stays ``nearest`` (m) or farther from the eye; the whole image where that cannot be
     bounded."""
-    full = WindowShape(cam.height, cam.width)
-    if not nearest > radius:
-        return full
-    focal = focal_pixels(cam)
-    corner = math.atan(math.hypot(0.5 * cam.width, 0.5 * cam.height) / focal)
-    alpha = math.asin(radius / nearest)
-    if corner + alpha >= 0.5 * math.pi - 1e-3:
-        return full
-    reach = focal * alpha / math.cos(corner + alpha) ** 2  # pixels from the centre
+    reach = _reach(cam, focal_pixels(cam), radius, nearest)  # pixels from the centre
+    if reach is None:
+        return WindowShape(cam.height, cam.width)
     # Pixel centres sit at +0.5; 0.01 px covers float32 error (about 1e-4 px here).
     half = math.ceil(reach + 0.51)
     side = 2 * half + 1
     return WindowShape(min(side, cam.height), min(side, cam.width))
+
+
+class StickWindow(NamedTuple):
+    """The constant window of a vertical stick and what places it (``ScreenWindows.stick``)."""
+
+    shape: WindowShape
+    """Window size (pixels): the stick's projected extent per axis plus its radius's reach."""
+    reach: float
+    """Pixels a hit can lie from the projection of its nearest axis point (the radius's
+    angular size at the stick's nearest distance, stretched as in ``window_shape``)."""
 
 
 class ScreenWindows:
@@ -100,26 +105,109 @@ class ScreenWindows:
         flat = (top.long()[..., None] + dr) * self.cam.width + left.long()[..., None] + dc
         return flat.reshape(points.shape[0], -1)
 
+    def stick(self, start: torch.Tensor, end: torch.Tensor, window: StickWindow) -> torch.Tensor:
+        """Flat pixel indices ``[N, rows * cols]`` of the window around the projected axis
+        ``start [N, 3]`` to ``end [N, 3]`` (a segment: both ends are in front of the eye),
+        widened by ``window.reach`` and shifted inside the image."""
+        shape, reach = window.shape, window.reach
+        row0, col0 = self.centres(start)
+        row1, col1 = self.centres(end)
+        top = self._first(row0, row1, reach, self.cam.height, shape.rows)
+        left = self._first(col0, col1, reach, self.cam.width, shape.cols)
+        dr = torch.arange(shape.rows, device=self.device).repeat_interleave(shape.cols)
+        dc = torch.arange(shape.cols, device=self.device).repeat(shape.rows)
+        return (top[:, None] + dr) * self.cam.width + left[:, None] + dc
 
-def stick_pieces(
-    cam: CameraConfig, length: float, radius: float, base_box: Box3, max_pieces: int = 8
-) -> tuple[int, WindowShape]:
-    """Split a vertical stick of ``length`` and ``radius`` (m) standing on a point inside
-    ``base_box`` into the number of equal pieces whose windows cover the fewest pixels."""
-    best: tuple[int, int, WindowShape] | None = None
-    for pieces in range(1, max_pieces + 1):
-        piece = length / pieces
-        nearest = min(
-            nearest_distance(cam.eye, _raised(base_box, (i + 0.5) * piece)) for i in range(pieces)
-        )
-        shape = window_shape(cam, 0.5 * piece + radius, nearest)
-        cost = pieces * shape.pixels
-        if best is None or cost < best[0]:
-            best = (cost, pieces, shape)
-    assert best is not None
-    return best[1], best[2]
+    @staticmethod
+    def _first(
+        a: torch.Tensor, b: torch.Tensor, reach: float, image: int, size: int
+    ) -> torch.Tensor:
+        """First window pixel on one axis: pixel ``i`` (centre ``i + 0.5``) holds hits of
+        axis points projected within ``reach`` of it; points beyond the image plus the reach
+        add none, so the span is clipped there."""
+        lo = torch.minimum(a, b).clamp(-reach - 1.0, image + reach + 1.0)
+        return (lo - reach - 0.51).floor_().clamp_(0, image - size).long()
 
 
-def _raised(box: Box3, dz: float) -> Box3:
+def stick_window(
+    cam: CameraConfig, length: float, radius: float, base_box: Box3, splits: int = 24
+) -> StickWindow:
+    """The window of a vertical stick of ``length`` and ``radius`` (m) standing on a point of
+    ``base_box``. World z has no screen-right component, so along the axis only the depth
+    ``z`` and height ``y`` change: the projection spans ``f L |x| |u_z| / (z0 z1)`` columns
+    and ``f L |y0 u_z - u_y z0| / (z0 z1)`` rows (``u``: world z in the camera frame; z0, z1:
+    base and top depths). These are bounded on each of ``splits^3`` cells of the box (the
+    numerators are linear: largest at a corner; the depths smallest at one), a cell whose
+    swept box projects wholly off the image adds nothing, and each span stops at the image
+    widened by the reach (``ScreenWindows.stick`` clips there)."""
+    full = StickWindow(WindowShape(cam.height, cam.width), 0.0)
+    focal = focal_pixels(cam)
+    reach = _reach(cam, focal, radius, nearest_distance(cam.eye, _swept(base_box, length)))
+    if reach is None:
+        return full
+    frame = camera_frame(cam)
+    basis = torch.stack(frame, dim=-1)  # float64 [3, 3]: columns right, up, forward
+    u_y, u_z = float(frame.up[2]), float(frame.forward[2])
+    low, high = (torch.tensor(b, dtype=torch.float64) for b in base_box)
+    steps = torch.linspace(0.0, 1.0, splits + 1, dtype=torch.float64)
+    grid = torch.stack(torch.meshgrid(steps, steps, steps, indexing="ij"), -1)
+    eye = torch.tensor(cam.eye, dtype=torch.float64)
+    points = (low + (high - low) * grid - eye) @ basis  # camera frame [s+1]^3 x 3
+    cells = _cell_corners(points)  # [cells, 8, 3] (box corners of each cell)
+    top = cells + torch.tensor((0.0, u_y * length, u_z * length), dtype=torch.float64)
+    z0, z1 = cells[..., 2].amin(1), top[..., 2].amin(1)
+    if not min(float(z0.min()), float(z1.min())) > 1e-6:
+        return full
+    swept = torch.cat((cells, top), 1)
+    col = 0.5 * cam.width + focal * swept[..., 0] / swept[..., 2]
+    row = 0.5 * cam.height - focal * swept[..., 1] / swept[..., 2]
+    margin = reach + 1.0
+    off = (
+        (col.amax(1) < -margin)
+        | (col.amin(1) > cam.width + margin)
+        | (row.amax(1) < -margin)
+        | (row.amin(1) > cam.height + margin)
+    )
+    scale = focal * length / (z0 * z1)
+    cols = scale * abs(u_z) * cells[..., 0].abs().amax(1)
+    rows = scale * (cells[..., 1] * u_z - u_y * cells[..., 2]).abs().amax(1)
+    # The axis projects inside its cell's swept hull, clipped like the span.
+    col, row = col.clamp(-margin, cam.width + margin), row.clamp(-margin, cam.height + margin)
+    cols = torch.minimum(cols, col.amax(1) - col.amin(1))
+    rows = torch.minimum(rows, row.amax(1) - row.amin(1))
+    cols, rows = (float(v.masked_fill(off, 0.0).max()) for v in (cols, rows))
+
+    def side(extent: float, image: int) -> int:
+        # Clipped to the image +- (reach + 1); 2 pixels for the window's floor, 0.02 for
+        # float32 error (about 1e-4 px here).
+        extent = min(extent, image + 2.0 * reach + 2.0)
+        return min(image, math.ceil(extent + 2.0 * reach + 2.02))
+
+    return StickWindow(WindowShape(side(rows, cam.height), side(cols, cam.width)), reach)
+
+
+def _reach(cam: CameraConfig, focal: float, radius: float, nearest: float) -> float | None:
+    """Pixels from a centre's projection that a sphere of ``radius`` at ``nearest`` or
+    farther can cover (see the module docstring); ``None`` where that is unbounded."""
+    if not nearest > radius:
+        return None
+    corner = math.atan(math.hypot(0.5 * cam.width, 0.5 * cam.height) / focal)
+    alpha = math.asin(radius / nearest)
+    if corner + alpha >= 0.5 * math.pi - 1e-3:
+        return None
+    return focal * alpha / math.cos(corner + alpha) ** 2
+
+
+def _cell_corners(points: torch.Tensor) -> torch.Tensor:
+    """``[cells, 8, 3]`` corners of the cells of a grid of points ``[a, b, c, 3]``."""
+    a, b, c = (n - 1 for n in points.shape[:3])
+    corners = [
+        points[i : i + a, j : j + b, k : k + c] for i in (0, 1) for j in (0, 1) for k in (0, 1)
+    ]
+    return torch.stack(corners, 3).reshape(-1, 8, 3)
+
+
+def _swept(box: Box3, length: float) -> Box3:
+    """``box`` stretched up by ``length``: where a vertical stick standing in it can be."""
     low, high = box
-    return (low[0], low[1], low[2] + dz), (high[0], high[1], high[2] + dz)
+    return low, (high[0], high[1], high[2] + length)
