@@ -16,7 +16,9 @@ import torch
 
 from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContext
 from embodichain_rl.distributed.ops import global_moments
+from embodichain_rl.policies.dict_normalizer import DictNormalizer
 from embodichain_rl.policies.normalizer import RunningNormalizer, batch_moments
+from embodichain_rl.utils.observations import Observation
 
 EPS = 1e-8
 """Added to the running variance before the square root (SB3's ``epsilon``)."""
@@ -28,6 +30,27 @@ def _merge_global(
     """Fold ``values`` (every element a sample) of every rank into ``stats``."""
     mean, var, count = batch_moments(values.reshape(-1, 1).to(stats.mean.dtype))
     stats.merge(*global_moments(mean, var, count, distributed))
+
+
+def fold_in_observations(
+    normalizer: RunningNormalizer | DictNormalizer | None,
+    obs: Observation,
+    distributed: DistributedContext,
+) -> None:
+    """Merge a rollout's raw observations (``[..., D]``, or a dict of them), every rank's,
+    into a policy's observation normaliser: one statistic per feature, or per vector key of
+    a dict (images are never read). ``None`` (no normaliser) does nothing."""
+    if normalizer is None:
+        return
+    if isinstance(normalizer, DictNormalizer):
+        assert isinstance(obs, dict)
+        moments = normalizer.moments(obs)
+        normalizer.merge_moments(
+            {key: global_moments(*m, distributed) for key, m in moments.items()}
+        )
+        return
+    assert isinstance(obs, torch.Tensor)
+    normalizer.merge(*global_moments(*batch_moments(obs), distributed))
 
 
 class ReturnScaler:

@@ -13,7 +13,11 @@ from torch.profiler import record_function
 from embodichain_rl.algorithms.base import BaseAlgorithm, StepCallback
 from embodichain_rl.algorithms.gae import compute_gae
 from embodichain_rl.algorithms.losses import ppo_loss
-from embodichain_rl.algorithms.normalization import ReturnScaler, ValueNormalizer
+from embodichain_rl.algorithms.normalization import (
+    ReturnScaler,
+    ValueNormalizer,
+    fold_in_observations,
+)
 from embodichain_rl.algorithms.optim.learner import (
     load_optimizer_state,
     optimizer_and_schedule,
@@ -28,12 +32,11 @@ from embodichain_rl.algorithms.time_limit_bootstrap import (
 )
 from embodichain_rl.buffer.rollout_buffer import Batch, RolloutBuffer
 from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContext
-from embodichain_rl.distributed.ops import average_gradients_, global_mean_std, global_moments
+from embodichain_rl.distributed.ops import average_gradients_, global_mean_std
 from embodichain_rl.distributed.policy_sync import share_policy
 from embodichain_rl.envs.base import EmbodiedEnv
 from embodichain_rl.policies.base import Policy
 from embodichain_rl.policies.kwargs import config_from_kwargs
-from embodichain_rl.policies.normalizer import batch_moments
 from embodichain_rl.utils.compile import COMPILE_MODES, check_compile_mode, compile_for
 from embodichain_rl.utils.observations import Observation, ObservationLayout
 
@@ -351,17 +354,7 @@ class PPO(BaseAlgorithm):
         """Fold the rollout's observations (every rank's) into the policy's normaliser, once
         per iteration and after the epochs: the rollout's log-probs and values and the whole
         update see the same normalisation; the next rollout sees the new statistics."""
-        normalizer = self.policy.observation_normalizer()
-        if normalizer is None:
-            return
-        if isinstance(buffer.obs, dict):  # one normaliser per vector key; images stay raw
-            moments = normalizer.moments(buffer.obs)
-            normalizer.merge_moments(
-                {key: global_moments(*m, self.distributed) for key, m in moments.items()}
-            )
-            return
-        mean, var, count = batch_moments(buffer.obs)
-        normalizer.merge(*global_moments(mean, var, count, self.distributed))
+        fold_in_observations(self.policy.observation_normalizer(), buffer.obs, self.distributed)
 
     def _profiled_minibatches(self, buffer: RolloutBuffer) -> Iterator[Batch]:
         """``buffer.minibatches`` with each gather inside the ``minibatch`` profiler scope."""

@@ -11,6 +11,7 @@ import torch
 from torch import nn
 
 from embodichain_rl.algorithms.base import BaseAlgorithm, StepCallback, unsupported_compile_mode
+from embodichain_rl.algorithms.normalization import fold_in_observations
 from embodichain_rl.algorithms.off_policy.config import OffPolicyConfig
 from embodichain_rl.algorithms.off_policy.targets import critic_loss
 from embodichain_rl.algorithms.optim import (
@@ -21,11 +22,10 @@ from embodichain_rl.algorithms.optim import (
 )
 from embodichain_rl.buffer.replay_buffer import ReplayBatch, ReplayBuffer
 from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContext
-from embodichain_rl.distributed.ops import average_gradients_, global_moments
+from embodichain_rl.distributed.ops import average_gradients_
 from embodichain_rl.distributed.policy_sync import share_policy
 from embodichain_rl.envs.base import EmbodiedEnv
 from embodichain_rl.policies.base import Policy
-from embodichain_rl.policies.normalizer import batch_moments
 from embodichain_rl.utils.compile import check_compile_mode, compile_for
 from embodichain_rl.utils.observations import Observation, ObservationLayout, observation_rows
 
@@ -270,17 +270,11 @@ class OffPolicyAlgorithm(BaseAlgorithm):
         if normalizer is None:
             return
         if isinstance(seen[0], dict):
-            stacked = {
-                key: torch.stack([step[key] for step in seen])  # type: ignore[index]
-                for key in normalizer.normalized_keys
-            }
-            moments = normalizer.moments(stacked)
-            normalizer.merge_moments(
-                {key: global_moments(*m, self.distributed) for key, m in moments.items()}
-            )
+            keys = normalizer.normalized_keys
+            stacked = {key: torch.stack([step[key] for step in seen]) for key in keys}  # type: ignore[index]
+            fold_in_observations(normalizer, stacked, self.distributed)
             return
-        mean, var, count = batch_moments(torch.stack(seen))  # type: ignore[arg-type]
-        normalizer.merge(*global_moments(mean, var, count, self.distributed))
+        fold_in_observations(normalizer, torch.stack(seen), self.distributed)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ update
 
