@@ -13,6 +13,9 @@ from embodichain_rl.config import register_configs
 
 os.environ.setdefault("WANDB_MODE", "offline")
 os.environ.setdefault("WANDB_SILENT", "true")
+# Tests never reach the network: transformers / huggingface_hub may only read local files.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
 ComposeFn = Callable[..., DictConfig]
 

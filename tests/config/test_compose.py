@@ -6,7 +6,7 @@ import pytest
 import torch
 from omegaconf import OmegaConf
 
-from embodichain_rl.algorithms import APG, GRPO, PPO, SAC, TD3
+from embodichain_rl.algorithms import APG, BC, GRPO, PPO, SAC, TD3
 from embodichain_rl.config import GROUP_SCHEMAS, validate_config
 from embodichain_rl.envs.base import EmbodiedEnv
 from embodichain_rl.policies import (
@@ -14,6 +14,7 @@ from embodichain_rl.policies import (
     ActorOnly,
     DeterministicActorCritic,
     SquashedGaussianActorCritic,
+    VLAPolicy,
 )
 from embodichain_rl.trainer.build import build_components
 
@@ -24,13 +25,17 @@ SMALL_ENV = {
     "point_mass": ("env.num_envs=4",),
     "push_cube": ("env.num_envs=4",),
     "push_cube_mujoco": ("env.num_envs=4",),
+    "push_cube_language": ("env.num_envs=2", "policy.encoder.type=nature_cnn"),
     "gym": ("env.num_envs=2",),
 }
+VLA_SMALL = ("env.num_envs=2", "policy.tiny.hidden_size=32", "policy.tiny.vision_hidden_size=32")
+"""The VLA on the language env, shrunk (it replaces the env's actor-critic overrides)."""
 POLICY_CLASSES = {
     "actor_critic": ActorCritic,
     "sac_actor_critic": SquashedGaussianActorCritic,
     "td3_actor_critic": DeterministicActorCritic,
     "actor_only": ActorOnly,
+    "vla": VLAPolicy,
 }
 # Each algorithm option with the policy option and env option it runs with, and its class.
 ALGORITHMS = {
@@ -39,6 +44,7 @@ ALGORITHMS = {
     "td3": ("td3_actor_critic", "push_cube", TD3),
     "grpo": ("actor_only", "push_cube", GRPO),
     "apg": ("actor_only", "point_mass", APG),  # APG needs a differentiable env
+    "bc": ("actor_critic", "push_cube", BC),  # BC needs an env with a scripted expert
 }
 ALGORITHM_OF_POLICY = {
     "actor_critic": "ppo",
@@ -52,6 +58,8 @@ def _case(group: str, option: str) -> tuple[str, str, str]:
     """The (env, policy, algorithm) options that exercise ``group=option``."""
     if group == "env":
         return option, "actor_critic", "ppo"
+    if option == "vla":  # the VLA reads images and language: the language env
+        return "push_cube_language", "vla", "ppo"
     algorithm = ALGORITHM_OF_POLICY[option] if group == "policy" else option
     policy, env, _ = ALGORITHMS[algorithm]
     return env, policy, algorithm
@@ -86,7 +94,7 @@ def test_every_option_composes_and_instantiates(compose_train, group: str, optio
         f"policy={policy_option}",
         f"algorithm={algorithm_option}",
         *SMALL,
-        *SMALL_ENV[env_option],
+        *(VLA_SMALL if policy_option == "vla" else SMALL_ENV[env_option]),
     )
     validate_config(cfg)
     components = build_components(cfg, CPU)

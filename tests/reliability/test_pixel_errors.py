@@ -37,7 +37,7 @@ CASES: dict[str, bad.Case] = {
     ),
     "images-with-grpo-actor-only": bad.Case(
         bad._train(*RGB, "algorithm=grpo", "policy=actor_only"),
-        ["algorithm=grpo", "env.obs_mode=rgb_state"],
+        ["policy=actor_only reads flat observations", "env.obs_mode=rgb_state"],
     ),
     "camera-on-mujoco": bad.Case(
         bad._train("env=push_cube_mujoco", "env.obs_mode=rgb"),

@@ -6,6 +6,8 @@ from __future__ import annotations
 from embodichain_rl.algorithms.apg import APG
 from embodichain_rl.algorithms.apg_config import APGConfig
 from embodichain_rl.algorithms.base import BaseAlgorithm, StepCallback
+from embodichain_rl.algorithms.bc import BC
+from embodichain_rl.algorithms.bc_config import BCConfig
 from embodichain_rl.algorithms.gae import compute_gae
 from embodichain_rl.algorithms.grpo import GRPO
 from embodichain_rl.algorithms.grpo_config import GRPOConfig
@@ -27,12 +29,14 @@ from embodichain_rl.algorithms.registry import (
 
 __all__ = [
     "APG",
+    "BC",
     "GRPO",
     "PPO",
     "SAC",
     "TD3",
     "APGConfig",
     "AlgoRegistryError",
+    "BCConfig",
     "BaseAlgorithm",
     "GRPOConfig",
     "OffPolicyAlgorithm",

@@ -19,6 +19,7 @@ from embodichain_rl.algorithms.group_advantage import (
 from embodichain_rl.algorithms.grpo_config import GRPOConfig
 from embodichain_rl.algorithms.grpo_loss import GRPOLoss, grpo_loss
 from embodichain_rl.algorithms.grpo_preflight import grpo_config_problem
+from embodichain_rl.algorithms.normalization import fold_in_observations
 from embodichain_rl.algorithms.optim.learner import (
     load_optimizer_state,
     optimizer_and_schedule,
@@ -31,7 +32,7 @@ from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContex
 from embodichain_rl.envs.base import START_GROUP_OPTION, EmbodiedEnv
 from embodichain_rl.policies.base import Policy
 from embodichain_rl.policies.kwargs import config_from_kwargs
-from embodichain_rl.policies.normalizer import batch_moments
+from embodichain_rl.utils.observations import Observation, ObservationLayout
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +62,11 @@ class GRPO(BaseAlgorithm):
     reads a device value on the host; the learning rate is a device tensor.
     """
 
-    required_policy: ClassVar[str] = "actor_only"
-    """The policy option preflight insists on (the critic-free Gaussian actor)."""
+    required_policy: ClassVar[tuple[str, ...]] = ("actor_only", "vla")
+    """The policy options preflight accepts: the critic-free Gaussian actor, or the
+    vision-language-action model (with ``critic=none``)."""
+    accepts_dict_observations: ClassVar[bool] = True
+    """Dict observations reach the policy as they are (the VLA reads images and language)."""
 
     def __init__(
         self,
@@ -105,7 +109,7 @@ class GRPO(BaseAlgorithm):
     """Preflight: one line when the composed run cannot work with GRPO, else ``None``."""
 
     def initialize_buffer(
-        self, num_steps: int, num_envs: int, obs_dim: int, action_dim: int
+        self, num_steps: int, num_envs: int, obs_dim: ObservationLayout, action_dim: int
     ) -> None:
         cfg = self.config
         if num_envs % cfg.group_size:
@@ -128,8 +132,8 @@ class GRPO(BaseAlgorithm):
 
     @torch.no_grad()
     def collect_rollout(
-        self, env: EmbodiedEnv, obs: torch.Tensor, on_step: StepCallback | None = None
-    ) -> torch.Tensor:
+        self, env: EmbodiedEnv, obs: Observation, on_step: StepCallback | None = None
+    ) -> Observation:
         buffer = self._require_buffer()
         if env.num_envs != buffer.num_envs:
             raise ValueError(f"env has {env.num_envs} envs, buffer expects {buffer.num_envs}")
@@ -184,9 +188,7 @@ class GRPO(BaseAlgorithm):
                 sums += torch.stack([getattr(terms, name).detach() for name in METRIC_NAMES])
                 minibatches += 1
         self.update_count += 1
-        normalizer = self.policy.observation_normalizer()
-        if normalizer is not None:
-            normalizer.merge(*batch_moments(buffer.obs))
+        fold_in_observations(self.policy.observation_normalizer(), buffer.obs, SINGLE_PROCESS)
         means = sums / max(minibatches, 1)
         self.lr_schedule.adapt(means[APPROX_KL])  # adaptive: next update's rate, on device
         metrics = {name: means[i] for i, name in enumerate(METRIC_NAMES)}

@@ -1,5 +1,6 @@
-"""Periodic ``iter_NNNNNN.pt``, the rolling ``last.pt`` a crash resumes from, and the final
-``last.pt``."""
+"""Periodic ``iter_NNNNNN.pt``, the rolling ``last.pt`` a crash resumes from, the final
+``last.pt`` and, for a policy that can write one (the VLA), the final Hugging Face
+directory ``pretrained/``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,10 @@ from embodichain_rl.callbacks.base import Callback
 
 if TYPE_CHECKING:
     from embodichain_rl.trainer.trainer import Trainer
+
+PRETRAINED_DIR = "pretrained"
+"""Under ``checkpoints/``: the final policy as a ``from_pretrained`` directory (the VLA's
+``policy.model_path`` takes it, e.g. to start RL from a behaviour-cloned model)."""
 
 
 class CheckpointCallback(Callback):
@@ -30,3 +35,6 @@ class CheckpointCallback(Callback):
 
     def on_train_end(self, trainer: Trainer) -> None:
         trainer.save_checkpoint("last.pt")
+        save_pretrained = getattr(trainer.policy, "save_pretrained", None)
+        if save_pretrained is not None and trainer.is_main:
+            save_pretrained(trainer.checkpoint_dir / PRETRAINED_DIR)

@@ -14,6 +14,7 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING
 
 from embodichain_rl.algorithms.apg_config import APGConfig
+from embodichain_rl.algorithms.bc_config import BCConfig
 from embodichain_rl.algorithms.grpo_config import GRPOConfig
 from embodichain_rl.algorithms.off_policy.sac_config import SACConfig
 from embodichain_rl.algorithms.off_policy.td3_config import TD3Config
@@ -24,6 +25,7 @@ from embodichain_rl.config.sections import CheckpointConfig, EvalConfig, Logging
 from embodichain_rl.envs.cart_pole.config import CartPoleConfig
 from embodichain_rl.envs.point_mass.config import PointMassConfig
 from embodichain_rl.envs.push_cube.config import PushCubeConfig
+from embodichain_rl.envs.push_cube_language.config import PushCubeLanguageConfig
 from embodichain_rl.envs.push_cube_mujoco.config import PushCubeMuJoCoConfig
 from embodichain_rl.policies.actor_critic_config import ActorCriticConfig
 from embodichain_rl.policies.actor_only_config import ActorOnlyConfig
@@ -31,6 +33,7 @@ from embodichain_rl.policies.deterministic_actor_critic_config import (
     DeterministicActorCriticConfig,
 )
 from embodichain_rl.policies.squashed_gaussian_config import SquashedGaussianActorCriticConfig
+from embodichain_rl.policies.vla.config import VLAConfig
 
 
 @dataclass
@@ -44,6 +47,23 @@ class PushCubeEnvConfig(PushCubeConfig):
     """Parallel training envs on the run's device (>= 1)."""
     max_episode_steps: int = 100
     """Episode time limit in control steps (EmbodiChain's ``episode_length``); >= 1."""
+
+    def __post_init__(self) -> None:
+        raise_problems("env", at_least(self, 1, "num_envs", "max_episode_steps"))
+        self.validate()
+
+
+@dataclass
+class PushCubeLanguageEnvConfig(PushCubeLanguageConfig):
+    """``env=push_cube_language``: PushCube with coloured discs and an instruction."""
+
+    _target_: str = "embodichain_rl.envs.make_env"
+    env_id: str = "PushCubeLanguage"
+    """Registered env id (``@register_env``)."""
+    num_envs: int = 256
+    """Parallel training envs on the run's device (>= 1)."""
+    max_episode_steps: int = 100
+    """Episode time limit in control steps (sub-steps of a chunk); >= 1."""
 
     def __post_init__(self) -> None:
         raise_problems("env", at_least(self, 1, "num_envs", "max_episode_steps"))
@@ -194,11 +214,27 @@ class ActorOnlySchema(ActorOnlyConfig):
 
 
 @dataclass
+class VLASchema(VLAConfig):
+    """``policy=vla``: a transformers vision-language-action model with action tokens; every
+    option and default lives in ``VLAConfig``."""
+
+    _target_: str = "embodichain_rl.policies.VLAPolicy"
+
+
+@dataclass
 class GRPOAlgorithmConfig(GRPOConfig):
     """``algorithm=grpo``: critic-free group-relative policy optimisation; every default
     lives in ``GRPOConfig``."""
 
     _target_: str = "embodichain_rl.algorithms.GRPO"
+
+
+@dataclass
+class BCAlgorithmConfig(BCConfig):
+    """``algorithm=bc``: behaviour cloning from the env's scripted expert; every default
+    lives in ``BCConfig``."""
+
+    _target_: str = "embodichain_rl.algorithms.BC"
 
 
 @dataclass
@@ -225,6 +261,7 @@ GROUP_SCHEMAS: dict[str, dict[str, type]] = {
         "cart_pole": CartPoleEnvConfig,
         "push_cube": PushCubeEnvConfig,
         "push_cube_mujoco": PushCubeMuJoCoEnvConfig,
+        "push_cube_language": PushCubeLanguageEnvConfig,
         "point_mass": PointMassEnvConfig,
         "gym": GymEnvConfig,
     },
@@ -233,6 +270,7 @@ GROUP_SCHEMAS: dict[str, dict[str, type]] = {
         "sac_actor_critic": SACActorCriticSchema,
         "td3_actor_critic": TD3ActorCriticSchema,
         "actor_only": ActorOnlySchema,
+        "vla": VLASchema,
     },
     "algorithm": {
         "ppo": PPOAlgorithmConfig,
@@ -240,6 +278,7 @@ GROUP_SCHEMAS: dict[str, dict[str, type]] = {
         "td3": TD3AlgorithmConfig,
         "apg": APGAlgorithmConfig,
         "grpo": GRPOAlgorithmConfig,
+        "bc": BCAlgorithmConfig,
     },
 }
 """Schema of every group option, by group and option name."""

@@ -10,6 +10,7 @@ from embodichain_rl.envs.differentiable import DifferentiableEnv, is_differentia
 from embodichain_rl.envs.gym_adapter import GymnasiumEnv
 from embodichain_rl.envs.point_mass import PointMassConfig, PointMassEnv
 from embodichain_rl.envs.push_cube import PushCubeConfig, PushCubeEnv
+from embodichain_rl.envs.push_cube_language import PushCubeLanguageConfig, PushCubeLanguageEnv
 from embodichain_rl.envs.push_cube_mujoco import PushCubeMuJoCoConfig, PushCubeMuJoCoEnv
 from embodichain_rl.envs.registry import (
     EnvRegistryError,
@@ -30,6 +31,8 @@ __all__ = [
     "PointMassEnv",
     "PushCubeConfig",
     "PushCubeEnv",
+    "PushCubeLanguageConfig",
+    "PushCubeLanguageEnv",
     "PushCubeMuJoCoConfig",
     "PushCubeMuJoCoEnv",
     "get_env_spec",

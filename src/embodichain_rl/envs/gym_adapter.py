@@ -34,8 +34,9 @@ class GymnasiumEnv(EmbodiedEnv):
       ``device``.
     - Observations, ``Dict`` of ``Box`` spaces: a dict of tensors, one per key. A 3-D
       ``uint8`` Box is an image: kept ``uint8`` and, when channel-last ``[H, W, C]`` (C of
-      1, 3 or 4, Gymnasium's pixel convention), moved to channel-first ``[C, H, W]``; every
-      other Box is flattened to a float32 vector. Other spaces raise ``ValueError``.
+      1, 3 or 4, Gymnasium's pixel convention), moved to channel-first ``[C, H, W]``; a 1-D
+      int64 Box (token ids) stays int64; every other Box is flattened to a float32 vector.
+      Other spaces raise ``ValueError``.
     - Actions, ``Box`` space: a float tensor ``[num_envs, A]`` (``A`` the flattened action
       size), reshaped to the env's action shape and clipped to its bounds.
     - Actions, ``Discrete(n, start)`` space: an integer tensor of 0-based indices
@@ -109,6 +110,7 @@ class GymnasiumEnv(EmbodiedEnv):
     def _set_spaces(self) -> None:
         obs_space = self._vec.single_observation_space
         self._channel_last: dict[str, bool] = {}
+        self._integer_keys: set[str] = set()
         """Dict keys whose images arrive channel-last (moved to channel-first)."""
         if isinstance(obs_space, gym.spaces.Dict):
             self.single_observation_space = self._dict_space(obs_space)  # type: ignore[assignment]
@@ -142,7 +144,8 @@ class GymnasiumEnv(EmbodiedEnv):
             )
 
     def _dict_space(self, space: gym.spaces.Dict) -> gym.spaces.Dict:
-        """The torch-side ``Dict``: images ``uint8 [C, H, W]``, the rest float32 vectors."""
+        """The torch-side ``Dict``: images ``uint8 [C, H, W]``, int64 vectors kept (token
+        ids), the rest float32 vectors."""
         converted: dict[str, gym.spaces.Box] = {}
         for key, sub in space.spaces.items():
             if not isinstance(sub, gym.spaces.Box):
@@ -155,6 +158,9 @@ class GymnasiumEnv(EmbodiedEnv):
                 self._channel_last[str(key)] = last
                 shape = (sub.shape[2], sub.shape[0], sub.shape[1]) if last else sub.shape
                 converted[str(key)] = gym.spaces.Box(0, 255, shape, dtype=np.uint8)
+            elif len(sub.shape) == 1 and np.dtype(sub.dtype) == np.int64:
+                self._integer_keys.add(str(key))  # token ids stay exact integers
+                converted[str(key)] = sub
             else:
                 converted[str(key)] = _float_vector_space(sub)
         return gym.spaces.Dict(converted)
@@ -239,6 +245,8 @@ class GymnasiumEnv(EmbodiedEnv):
             if key in self._channel_last:
                 image = np.asarray(value, dtype=np.uint8)
                 out[key] = image.transpose(0, 3, 1, 2) if self._channel_last[key] else image
+            elif key in self._integer_keys:
+                out[key] = np.asarray(value, dtype=np.int64).reshape(rows, -1)
             else:
                 out[key] = np.asarray(value, dtype=np.float32).reshape(rows, -1)
         return out

@@ -25,6 +25,7 @@ from embodichain_rl.policies.registry import (
 )
 from embodichain_rl.policies.spaces import policy_space_kwargs
 from embodichain_rl.policies.squashed_gaussian import SquashedGaussianActorCritic
+from embodichain_rl.policies.vla import VLAConfig, VLAPolicy
 
 __all__ = [
     "ACTIVATIONS",
@@ -44,6 +45,8 @@ __all__ = [
     "PolicyRegistryError",
     "RunningNormalizer",
     "SquashedGaussianActorCritic",
+    "VLAConfig",
+    "VLAPolicy",
     "build_mlp",
     "get_activation",
     "get_policy_class",

@@ -63,3 +63,20 @@ def accepts_action_bounds(policy_class: type) -> bool:
     """Whether ``policy_class`` is built with ``action_low`` / ``action_high`` (it says so
     with a class attribute ``accepts_action_bounds = True``)."""
     return bool(getattr(policy_class, "accepts_action_bounds", False))
+
+
+VOCABULARY_KEY = "instruction_vocabulary"
+"""The spec key a policy with ``accepts_instruction_vocabulary = True`` is built with."""
+
+
+def instruction_vocabulary_kwargs(env: Any) -> dict[str, list[str] | None]:
+    """``instruction_vocabulary``: the words of ``env``'s instruction ids (a
+    language-conditioned env's ``instruction_vocabulary``), ``None`` for any other env."""
+    words = getattr(env, "instruction_vocabulary", None)
+    return {VOCABULARY_KEY: None if words is None else [str(w) for w in words]}
+
+
+def accepts_instruction_vocabulary(policy_class: type) -> bool:
+    """Whether ``policy_class`` is built with ``instruction_vocabulary`` (its class
+    attribute ``accepts_instruction_vocabulary = True`` says so)."""
+    return bool(getattr(policy_class, "accepts_instruction_vocabulary", False))

@@ -15,8 +15,11 @@ from embodichain_rl.envs.base import EmbodiedEnv
 from embodichain_rl.policies import Policy, policy_space_kwargs
 from embodichain_rl.policies.spaces import (
     ACTION_BOUND_KEYS,
+    VOCABULARY_KEY,
     accepts_action_bounds,
+    accepts_instruction_vocabulary,
     action_bounds_kwargs,
+    instruction_vocabulary_kwargs,
 )
 from embodichain_rl.trainer.video import render_overrides
 from embodichain_rl.utils.compile import AUTO
@@ -54,11 +57,14 @@ def policy_spec_of(
 ) -> dict[str, Any]:
     """The env facts a policy is built from: observation and action sizes, plus the
     action bounds (``action_low`` / ``action_high``) when the policy config's class has
-    ``accepts_action_bounds = True``."""
+    ``accepts_action_bounds = True``, and the env's ``instruction_vocabulary`` when it has
+    ``accepts_instruction_vocabulary = True``."""
     spec = policy_space_kwargs(env)
     policy_class = None if policy_cfg is None else policy_class_of(policy_cfg)
     if policy_class is not None and accepts_action_bounds(policy_class):
         spec.update(action_bounds_kwargs(env))
+    if policy_class is not None and accepts_instruction_vocabulary(policy_class):
+        spec.update(instruction_vocabulary_kwargs(env))
     return spec
 
 
@@ -68,6 +74,8 @@ def build_policy(policy_cfg: DictConfig | dict[str, Any], spec: dict[str, Any]) 
     policy_class = policy_class_of(policy_cfg)
     if policy_class is None or not accepts_action_bounds(policy_class):
         spec = {k: v for k, v in spec.items() if k not in ACTION_BOUND_KEYS}
+    if policy_class is None or not accepts_instruction_vocabulary(policy_class):
+        spec = {k: v for k, v in spec.items() if k != VOCABULARY_KEY}
     return instantiate(policy_cfg, **spec, _convert_="all")
 
 

@@ -55,7 +55,7 @@ def observation_problem(cfg: DictConfig) -> str | None:
     space = single_observation_space(cfg)
     shapes = None if space is None else observation_shapes(space)
     if shapes is None or space is None:
-        return None
+        return flat_observation_problem(cfg)
     seen = f"env gives dict observations {describe_observation_space(space)}"
     mode = cfg.env.get("obs_mode")
     if mode is not None:
@@ -81,3 +81,19 @@ def observation_problem(cfg: DictConfig) -> str | None:
         )
     check = getattr(policy_class, "observation_problem", None)
     return None if check is None else check(cfg.policy, shapes)
+
+
+def flat_observation_problem(cfg: DictConfig) -> str | None:
+    """One line when the policy reads only dict observations (``requires_dict_observations``,
+    the VLA) but ``cfg.env`` gives a flat vector."""
+    try:
+        policy_class: Any = get_class(str(cfg.policy.get("_target_", "")))
+    except Exception:  # an unimportable target fails later with its own message
+        return None
+    if not getattr(policy_class, "requires_dict_observations", False):
+        return None
+    policy = option_name(cfg, "policy")
+    return (
+        f"policy={policy} reads a camera image and an instruction, but the env gives flat "
+        "observations: use env=push_cube_language"
+    )

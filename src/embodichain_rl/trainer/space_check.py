@@ -62,8 +62,9 @@ def action_space_problem(cfg: DictConfig) -> str | None:
 
 
 def policy_pairing_problem(cfg: DictConfig) -> str | None:
-    """One line when the algorithm class names the policy option it needs
-    (``required_policy = "sac_actor_critic"``) and ``cfg.policy`` is another one."""
+    """One line when the algorithm class names the policy option(s) it needs
+    (``required_policy = "sac_actor_critic"``, or a tuple of options) and ``cfg.policy`` is
+    another one."""
     if cfg.get("algorithm") is None or cfg.get("policy") is None:
         return None
     try:
@@ -73,13 +74,13 @@ def policy_pairing_problem(cfg: DictConfig) -> str | None:
     required = getattr(algorithm_class, "required_policy", None)
     if required is None:
         return None
+    allowed = (required,) if isinstance(required, str) else tuple(required)
     chosen = option_name(cfg, "policy")
-    if chosen == required:
+    if chosen in allowed:
         return None
     algorithm = option_name(cfg, "algorithm")
-    return (
-        f"algorithm={algorithm} needs policy={required}, got policy={chosen}: add policy={required}"
-    )
+    needs = " or ".join(f"policy={name}" for name in allowed)
+    return f"algorithm={algorithm} needs {needs}, got policy={chosen}: add policy={allowed[0]}"
 
 
 def algorithm_config_problem(cfg: DictConfig) -> str | None:

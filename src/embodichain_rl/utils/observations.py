@@ -3,7 +3,8 @@
 A flat-vector env's observation is a float32 tensor ``[N, D]`` (its single space a ``Box``).
 A dict env's observation is ``{key: tensor [N, *shape]}`` (its single space a
 ``gymnasium.spaces.Dict`` of ``Box`` spaces): an *image* key has a 3-D single shape
-``[C, H, W]`` (``uint8`` colour, or float depth), a *vector* key a 1-D one ``[D]``. Every
+``[C, H, W]`` (``uint8`` colour, or float depth), a *vector* key a 1-D one ``[D]`` (float32,
+or int64 for token ids such as an instruction). Every
 helper here keeps the structure and touches no host value, so it can sit in a rollout loop.
 """
 
@@ -84,15 +85,18 @@ def copy_observation_(destination: Observation, source: Observation) -> None:
 
 
 def torch_dtype(space: gym.spaces.Box) -> torch.dtype:
-    """The torch element type of a ``Box`` (uint8 stays uint8, every float is float32)."""
-    return torch.uint8 if np.dtype(space.dtype) == np.uint8 else torch.float32
+    """The torch element type of a ``Box``: uint8 stays uint8, int64 stays int64 (token ids),
+    every other type is float32."""
+    kept = {np.dtype(np.uint8): torch.uint8, np.dtype(np.int64): torch.int64}
+    return kept.get(np.dtype(space.dtype), torch.float32)
 
 
 def allocate_observation(
     space: gym.Space[Any] | int, leading: tuple[int, ...], device: torch.device | str
 ) -> Observation:
     """Zeros shaped ``[*leading, *single_shape]`` for every key of ``space`` (a single-env
-    ``Dict`` or ``Box`` space, or a flat length): images keep ``uint8``, the rest float32."""
+    ``Dict`` or ``Box`` space, or a flat length): images keep ``uint8``, int64 keys (token
+    ids) keep int64, the rest float32."""
     if isinstance(space, gym.spaces.Dict):
         shapes = observation_shapes(space)
         assert shapes is not None

@@ -20,11 +20,12 @@ from embodichain_rl.envs.push_cube.config import PushCubeConfig
 from embodichain_rl.envs.push_cube.contact import ContactParams, footprint, substep, top_clearance
 from embodichain_rl.envs.push_cube.kinematics import tcp_position
 from embodichain_rl.envs.push_cube.observations import ObservationLayout, build_observation
-from embodichain_rl.envs.push_cube.outcome import step_outcome
+from embodichain_rl.envs.push_cube.outcome import StepOutcome, step_outcome
 from embodichain_rl.envs.push_cube.pixel_obs import observation_space, pixel_observation
 from embodichain_rl.envs.push_cube.pixels import CameraRenderer
 from embodichain_rl.envs.push_cube.render import render_frame
 from embodichain_rl.envs.push_cube.resets import StartSampler
+from embodichain_rl.envs.push_cube.scripted import scripted_action
 from embodichain_rl.envs.registry import register_env
 from embodichain_rl.envs.tensor_state import load_tensors, save_tensors
 from embodichain_rl.utils.observations import Observation
@@ -49,6 +50,8 @@ class PushCubeEnv(SeededEpisodes, EmbodiedEnv):
     """``truncated`` is ``elapsed >= max_episode_steps`` (and not terminated), nothing else."""
     supports_start_groups: ClassVar[bool] = True
     """``reset(options={"start_group_size": g})`` gives groups of ``g`` envs shared starts."""
+    config_class: ClassVar[type[PushCubeConfig]] = PushCubeConfig
+    """The config dataclass built when no ``cfg`` is passed (a subclass task's own)."""
 
     def __init__(
         self,
@@ -59,7 +62,7 @@ class PushCubeEnv(SeededEpisodes, EmbodiedEnv):
         cfg: PushCubeConfig | None = None,
         **overrides: Any,
     ) -> None:
-        self.cfg = (cfg if cfg is not None else PushCubeConfig()).replace(**overrides)
+        self.cfg = (cfg if cfg is not None else self.config_class()).replace(**overrides)
         self.num_envs = int(num_envs)
         self.device = torch.device(device)
         self.max_episode_steps = max_episode_steps
@@ -178,27 +181,43 @@ class PushCubeEnv(SeededEpisodes, EmbodiedEnv):
         self.tcp, self.cube, self.cube_vel = tcp, cube, vel
         self.elapsed = self.elapsed + 1
 
-        outcome = step_outcome(
-            cfg=cfg,
-            tcp=tcp,
-            cube=cube,
-            cube_vel=vel,
-            goal=self.goal,
-            prev_distance=self.prev_distance,
-            scaled_action_norm=scaled_norm,
-            elapsed=self.elapsed,
-            max_episode_steps=self.max_episode_steps,
-        )
+        outcome = self._outcome(scaled_norm)
         final_obs = self._observe()
         self.prev_distance = outcome.distance
         self._auto_reset(outcome.terminated | outcome.truncated)
         info = {"final_obs": final_obs, "rewards": outcome.terms, "metrics": outcome.metrics}
         return self._observe(), outcome.reward, outcome.terminated, outcome.truncated, info
 
+    def _outcome(self, scaled_action_norm: torch.Tensor) -> StepOutcome:
+        """The task's reading of the state just stepped to (a subclass task's hook)."""
+        return step_outcome(
+            cfg=self.cfg,
+            tcp=self.tcp,
+            cube=self.cube,
+            cube_vel=self.cube_vel,
+            goal=self.goal,
+            prev_distance=self.prev_distance,
+            scaled_action_norm=scaled_action_norm,
+            elapsed=self.elapsed,
+            max_episode_steps=self.max_episode_steps,
+        )
+
+    def demonstration_step(self) -> tuple[torch.Tensor, StepResult]:
+        """One step of every env driven by the scripted controller (``scripted.py``, reading
+        the full state): ``(action [N, A], step result)``, the action being what a policy
+        would have returned (behaviour cloning's label)."""
+        with grad_free():
+            action = scripted_action(self._flat_state(), self.layout, self.cfg)
+            result = self._step(action)
+        return action, ordinary_tensors(result)
+
     def _auto_reset(self, done: torch.Tensor) -> None:
         """Swap fresh initial states into finished envs with ``torch.where`` (no host sync)."""
         self._episode = self._episode + done.to(torch.int64)
-        fresh = self._sample(self._episode)
+        self._swap_in(done, self._sample(self._episode))
+
+    def _swap_in(self, done: torch.Tensor, fresh: dict[str, torch.Tensor]) -> None:
+        """Take ``fresh``'s initial state where ``done`` (a subclass adds its own keys)."""
         col = done[:, None]
         self.qpos = torch.where(col, fresh["q"], self.qpos)
         self.qvel = torch.where(col, 0.0, self.qvel)

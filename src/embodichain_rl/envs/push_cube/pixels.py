@@ -1,7 +1,8 @@
 """The PushCube scene seen by the camera: every env drawn in one batched pass on its device.
 
 Primitives: the table (plane z = 0, flat colour) with the goal disc (radius
-``success_threshold``) and a darker centre dot painted on it; the cube (a yawed box); the
+``success_threshold``) and a darker centre dot painted on it (or several coloured discs,
+:class:`Discs`, for the language-conditioned task); the cube (a yawed box); the
 TCP sphere; in joint mode the UR10 as capsules (cylinders plus joint spheres) between
 ``kinematics.frame_origins``, in ee mode the tool as a thin capsule standing on the TCP.
 The nearest hit wins per pixel; the cube and the round parts are Lambert shaded against a
@@ -64,6 +65,17 @@ class CameraImages(NamedTuple):
     """``float32 [N, 1, H, W]`` distance along the optical axis (m), or ``None``."""
 
 
+class Discs(NamedTuple):
+    """Several coloured goal discs per env (radius ``success_threshold``, with a centre dot)."""
+
+    centres: torch.Tensor
+    """``[N, K, 2]`` disc centres on the table (m)."""
+    rgb: torch.Tensor
+    """``uint8 [N, K, 3]`` disc colours."""
+    dot_rgb: torch.Tensor
+    """``uint8 [N, K, 3]`` colours of the centre dots."""
+
+
 class Canvas(NamedTuple):
     """A frame being drawn: per pixel the nearest hit so far and its colour."""
 
@@ -81,7 +93,13 @@ def to_uint8(colour: torch.Tensor) -> torch.Tensor:
 class CameraRenderer:
     """Draws ``N`` PushCube states at once; everything env-independent is built once."""
 
-    def __init__(self, cfg: PushCubeConfig, device: torch.device, joint_mode: bool) -> None:
+    def __init__(
+        self,
+        cfg: PushCubeConfig,
+        device: torch.device,
+        joint_mode: bool,
+        cube_rgb: tuple[int, int, int] = CUBE,
+    ) -> None:
         self.cfg, self.camera, self.joint_mode = cfg, cfg.camera, joint_mode
         f32 = dict(dtype=torch.float32, device=device)
         self.rays: CameraRays = camera_rays(cfg.camera, device)
@@ -96,7 +114,7 @@ class CameraRenderer:
         self.table_rgb = rgb  # [3, P]
         light = torch.tensor(cfg.camera.light_dir, **f32)
         self.light = light / light.norm()
-        self.cube_colour = _colour(CUBE, f32)
+        self.cube_colour = _colour(cube_rgb, f32)
         self.goal_rgb = to_uint8(_colour(GOAL, f32))
         self.dot_rgb = to_uint8(_colour(GOAL_CENTRE, f32))
         self._up = torch.tensor((0.0, 0.0, 1.0), **f32)
@@ -134,12 +152,19 @@ class CameraRenderer:
         cube: torch.Tensor,
         goal: torch.Tensor,
         qpos: torch.Tensor | None = None,
+        discs: Discs | None = None,
     ) -> CameraImages:
         """The camera images of ``N`` states: ``tcp [N, 3]``, ``cube [N, 3]`` (x, y, yaw),
-        ``goal [N, 2]``, ``qpos [N, 6]`` (joint mode only)."""
+        ``goal [N, 2]``, ``qpos [N, 6]`` (joint mode only); ``discs``, when given, are drawn
+        in their own colours in place of the one green goal disc."""
         n, p = tcp.shape[0], self.table_t.shape[0]
         canvas = Canvas(self.table_t.expand(n, p).clone(), self.table_rgb.expand(n, 3, p).clone())
-        self._draw_goal(canvas, goal.float())
+        if discs is None:
+            self._draw_goal(canvas, goal.float(), self.goal_rgb, self.dot_rgb)
+        else:
+            for k in range(discs.centres.shape[1]):
+                disc_rgb, dot_rgb = discs.rgb[:, k, :, None], discs.dot_rgb[:, k, :, None]
+                self._draw_goal(canvas, discs.centres[:, k].float(), disc_rgb, dot_rgb)
         self._draw_cube(canvas, cube.float())
         if self.joint_mode:
             assert qpos is not None
@@ -153,8 +178,11 @@ class CameraRenderer:
         return CameraImages(canvas.rgb.view(n, 3, h, w), depth)
 
     # ---------------------------------------------------------------------------- parts
-    def _draw_goal(self, canvas: Canvas, goal: torch.Tensor) -> None:
-        """The goal disc and its centre dot, on the table pixels of the goal's window."""
+    def _draw_goal(
+        self, canvas: Canvas, goal: torch.Tensor, disc_rgb: torch.Tensor, dot_rgb: torch.Tensor
+    ) -> None:
+        """A goal disc ``goal [N, 2]`` and its centre dot, on the table pixels of its window;
+        colours ``uint8 [3, 1]`` (every env) or ``[N, 3, 1]`` (per env)."""
         centre = torch.cat((goal, torch.zeros_like(goal[:, :1])), -1)[:, None]
         idx = self.windows.pixels(centre, self.goal_window)
         xy = self.table_xy.index_select(1, idx.reshape(-1)).view(2, *idx.shape)
@@ -166,7 +194,7 @@ class CameraRenderer:
         old = canvas.rgb.gather(2, idx3)
         disc = (seen & (r2 <= radius * radius))[:, None]
         dot = (seen & (r2 <= GOAL_DOT_RADIUS * GOAL_DOT_RADIUS))[:, None]
-        new = torch.where(dot, self.dot_rgb, torch.where(disc, self.goal_rgb, old))
+        new = torch.where(dot, dot_rgb, torch.where(disc, disc_rgb, old))
         canvas.rgb.scatter_(2, idx3, new)
 
     def _draw_cube(self, canvas: Canvas, cube: torch.Tensor) -> None:
