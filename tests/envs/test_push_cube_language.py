@@ -51,6 +51,17 @@ def test_discs_are_separated_in_view_and_colours_permuted() -> None:
     assert len(seen_slots) == 16  # every colour in every slot
 
 
+def test_fixed_colours_keep_their_slots_and_the_target_still_varies() -> None:
+    env = lang_env(64, num_targets=3, shuffle_colours=False)
+    env.reset(seed=0)
+    for _ in range(3):
+        assert torch.equal(env.disc_colours, torch.arange(3).expand(64, 3))
+        assert set(env.target.tolist()) == {0, 1, 2}  # the instruction still picks one
+        texts = {env.instruction_text(i) for i in range(64)}
+        assert texts == {f"push the cube to the {c} disc" for c in ("red", "blue", "green")}
+        env.reset()
+
+
 def test_starts_are_a_function_of_seed_and_shared_by_start_groups() -> None:
     a, b = lang_env(4, num_targets=3), lang_env(8, num_targets=3)
     a.reset(seed=7)

@@ -85,6 +85,10 @@ class EmbodiedEnv(ABC):
     supports_start_groups: ClassVar[bool] = False
     """True when ``reset`` accepts ``options={START_GROUP_OPTION: g}`` (groups of ``g``
     consecutive envs sharing their episode starts; GRPO's ``shared_starts``)."""
+    control_steps_per_step: int = 1
+    """Control (simulator) steps one ``step`` call executes: the chunk length of an env whose
+    action is a chunk of sub-actions (``PushCubeLanguage``'s ``action_chunk``), else 1. The
+    trainer counts env steps in control steps."""
     truncates_only_at_time_limit: ClassVar[bool] = False
     """True when ``truncated`` fires only where an episode reaches ``max_episode_steps``
     (never for another reason), so each env truncates at most once per ``max_episode_steps``

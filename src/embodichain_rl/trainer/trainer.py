@@ -282,8 +282,10 @@ class Trainer:
 
     @property
     def steps_per_iteration(self) -> int:
-        """Env steps (all envs of all ranks together) collected per iteration."""
-        return self.cfg.runtime.rollout_steps * self.env.num_envs * self.distributed.world_size
+        """Env control steps (all envs of all ranks together) collected per iteration: a
+        chunked env's ``step`` counts as its chunk's ``control_steps_per_step``."""
+        decisions = self.cfg.runtime.rollout_steps * self.env.num_envs
+        return decisions * self.env.control_steps_per_step * self.distributed.world_size
 
     def request_stop(self, reason: str) -> None:
         """End training after the current iteration (final evaluation and ``last.pt``

@@ -35,6 +35,10 @@ class PushCubeLanguageConfig(PushCubeConfig):
     """The camera (48 x 48; every disc position is inside its view)."""
     num_targets: int = 2
     """Coloured discs per episode (2..4), distinct colours in a random slot order."""
+    shuffle_colours: bool = True
+    """Colours in a random slot order every episode (the policy must find the named colour in
+    the image), or colour i always in slot i (false: the instruction tells the side, the
+    image the exact spot; an instruction-blind policy is still capped near 1/k)."""
     task: str = "push"
     """``push`` the cube onto the named disc, or ``reach`` it with the TCP (CI-sized)."""
     action_chunk: int = 1

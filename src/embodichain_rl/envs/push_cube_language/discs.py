@@ -75,6 +75,8 @@ def sample_discs(
     offset = torch.stack((torch.cos(angle), torch.sin(angle)), dim=-1) * reach[..., None]
     centres = cube_xy[:, None, :] + offset
     colours = u[:, 2 : 2 + MAX_TARGETS].argsort(dim=1)[:, :k]
+    if not cfg.shuffle_colours:
+        colours = torch.arange(k, device=cube_xy.device).expand_as(colours)
     target = (u[:, 0] * k).long().clamp_(max=k - 1)
     return DiscLayout(centres, colours, target)
 

@@ -56,6 +56,7 @@ class PushCubeLanguageEnv(PushCubeEnv):
         self.sub_action_dim = 6 if self.joint_mode else 3
         size = cfg.action_chunk * self.sub_action_dim
         self.single_action_space = gym.spaces.Box(-1.0, 1.0, (size,), dtype=np.float32)
+        self.control_steps_per_step = cfg.action_chunk
         self.instruction_vocabulary: tuple[str, ...] = language.VOCABULARY
         self.instruction_length: int = language.INSTRUCTION_LENGTH
         self._camera = CameraRenderer(cfg, self.device, self.joint_mode, cube_rgb=CUBE_RGB)
