@@ -39,4 +39,10 @@ step camera_cuda 120 python -m pytest -q tests/envs/test_push_cube_camera.py -k 
 step camera_fps 120 python benchmarks/camera_render.py 2 --device cuda
 step push_cube_rgb_gpu 300 embodichain-train +experiment=push_cube_rgb_gpu eval.freq=5 \
   logging.progress_bar=false "hydra.run.dir=$out/push_cube_rgb_gpu"
+# 5. The VLA (docs/vla.md): throughput and memory of the tiny model and of a 0.5 B-class
+#    random shape on CUDA, and the BC and GPU-sync tests on the device.
+step vla_tiny 120 python benchmarks/vla_throughput.py --device cuda --envs 1024 --batch 1024
+step vla_small 300 python benchmarks/vla_throughput.py --device cuda --size small --envs 64 \
+  --batch 64
+step bc_gpu 120 python -m pytest -q tests/algorithms/test_bc.py -m gpu
 echo "summary: $out/summary.txt"

@@ -7,8 +7,9 @@ reports, after one warm-up each: rollout decisions per second (``get_action`` pl
 chunked ``env.step``, no gradients), update samples per second (``evaluate_actions`` of a
 ``--batch`` minibatch, backward, Adam step), the parameter count, and the peak memory
 (CUDA: ``max_memory_allocated``; CPU: the process's peak resident set size).
-``--size small`` is a 0.5 B-class shape (hidden 896, 24 layers, SigLIP-base vision
-tower at 224 px, Qwen2-0.5B's widths) built randomly, for GPU measurements.
+``--size tiny`` is the presets' model and camera (24 x 24); ``--size small`` a 0.5 B-class
+shape (hidden 896, 24 layers, SigLIP-base vision tower at 224 px, Qwen2-0.5B's widths)
+built randomly, for GPU measurements.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from embodichain_rl.policies.vla import VLAPolicy
 from embodichain_rl.trainer.build import policy_spec_of
 
 SIZES: dict[str, dict[str, int]] = {
-    "tiny": {},
+    "tiny": {"patch_size": 6},  # the presets' model: 16 image tokens at 24 x 24
     "small": {
         "hidden_size": 896,
         "num_layers": 24,
@@ -44,7 +45,7 @@ SIZES: dict[str, dict[str, int]] = {
 
 def build(args: argparse.Namespace) -> tuple[Any, VLAPolicy]:
     """The env and the policy on ``args.device``."""
-    side = 224 if args.size == "small" else 48
+    side = 224 if args.size == "small" else 24
     env = make_env(
         "PushCubeLanguage",
         num_envs=args.envs,
@@ -130,16 +131,16 @@ def main() -> None:
         "parameters": policy.num_parameters(),
         "envs": args.envs,
         "chunk": args.chunk,
-        "rollout_decisions_per_s": round(time_rollout(env, policy, args.repeats, args.device)),
+        "rollout_decisions_per_s": round(time_rollout(env, policy, args.repeats, args.device), 2),
         "rollout_env_steps_per_s": None,
         "update_samples_per_s": round(
-            time_update(env, policy, args.batch, args.repeats, args.device)
+            time_update(env, policy, args.batch, args.repeats, args.device), 2
         ),
         "peak_memory_mib": round(peak_memory_mib(args.device)),
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
     }
-    result["rollout_env_steps_per_s"] = result["rollout_decisions_per_s"] * args.chunk
+    result["rollout_env_steps_per_s"] = round(result["rollout_decisions_per_s"] * args.chunk, 2)
     print(json.dumps(result, indent=2))
 
 

@@ -17,21 +17,21 @@ class TinyBackboneConfig:
     """The random LLaVA-style model built when no ``model_path`` is given (tests, CPU runs):
     a SigLIP vision tower, a two-layer projector and a Llama language model."""
 
-    hidden_size: int = 128
+    hidden_size: int = 64
     """Width of the language model (and of the projected image tokens)."""
     num_layers: int = 2
     """Decoder layers of the language model."""
-    num_heads: int = 4
+    num_heads: int = 2
     """Attention heads of the language model (hidden_size must divide by it)."""
-    intermediate_size: int = 256
+    intermediate_size: int = 128
     """Width of the language model's MLP."""
-    vision_hidden_size: int = 128
+    vision_hidden_size: int = 64
     """Width of the SigLIP vision tower."""
     vision_layers: int = 2
     """Encoder layers of the vision tower."""
-    vision_heads: int = 4
+    vision_heads: int = 2
     """Attention heads of the vision tower."""
-    vision_intermediate_size: int = 256
+    vision_intermediate_size: int = 128
     """Width of the vision tower's MLP."""
     patch_size: int = 8
     """Side of a square image patch (pixels); the camera side must divide by it."""
