@@ -259,14 +259,23 @@ class PushCubeEnv(SeededEpisodes, EmbodiedEnv):
     def render_images(self) -> torch.Tensor:
         """Camera frames ``uint8 [N, 3, H, W]`` of every env on the env's device, in any
         ``obs_mode`` (the same renderer as the pixel observations)."""
+        return ordinary_tensors(self._camera_frames(slice(None)))
+
+    def _camera_frames(self, rows: slice) -> torch.Tensor:
+        """Camera frames ``uint8 [n, 3, H, W]`` of the envs ``rows``."""
         with grad_free():
             images = self._camera_renderer().render(
-                tcp=self.tcp,
-                cube=self.cube,
-                goal=self.goal,
-                qpos=self.qpos if self.joint_mode else None,
+                tcp=self.tcp[rows],
+                cube=self.cube[rows],
+                goal=self.goal[rows],
+                qpos=self.qpos[rows] if self.joint_mode else None,
+                **self._camera_extras(rows),
             )
-        return ordinary_tensors(images.rgb)
+        return images.rgb
+
+    def _camera_extras(self, rows: slice) -> dict[str, Any]:
+        """More of the scene for the camera (a subclass's extra objects); none here."""
+        return {}
 
     def _camera_renderer(self) -> CameraRenderer:
         if self._camera is None:
@@ -278,15 +287,7 @@ class PushCubeEnv(SeededEpisodes, EmbodiedEnv):
         policy sees, with ``obs_mode=state`` the top-down overview (numpy/PIL only)."""
         i = int(env_index)
         if self.pixels:
-            one = slice(i, i + 1)
-            with grad_free():
-                images = self._camera_renderer().render(
-                    tcp=self.tcp[one],
-                    cube=self.cube[one],
-                    goal=self.goal[one],
-                    qpos=self.qpos[one] if self.joint_mode else None,
-                )
-            return images.rgb[0].permute(1, 2, 0).cpu().numpy()
+            return self._camera_frames(slice(i, i + 1))[0].permute(1, 2, 0).cpu().numpy()
         return render_frame(
             cfg=self.cfg,
             qpos=self.qpos[i].detach().cpu() if self.joint_mode else None,

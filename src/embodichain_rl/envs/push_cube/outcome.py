@@ -29,6 +29,27 @@ class StepOutcome:
     """Per-env diagnostics for ``info["metrics"]``."""
 
 
+def episode_ends(
+    cfg: PushCubeConfig,
+    cube: torch.Tensor,
+    success: torch.Tensor,
+    elapsed: torch.Tensor,
+    max_episode_steps: int | None,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """``(fell, terminated, truncated)`` ``[N]`` each: the cube centre left the table;
+    success (when it ends episodes) or a fall; the time limit without termination."""
+    fell = (
+        (cube[:, 0] < cfg.table_x_range[0])
+        | (cube[:, 0] > cfg.table_x_range[1])
+        | (cube[:, 1] < cfg.table_y_range[0])
+        | (cube[:, 1] > cfg.table_y_range[1])
+    )
+    terminated = fell | success if cfg.terminate_on_success else fell
+    if max_episode_steps is None:
+        return fell, terminated, torch.zeros_like(terminated)
+    return fell, terminated, (elapsed >= max_episode_steps) & ~terminated
+
+
 def step_outcome(
     *,
     cfg: PushCubeConfig,
@@ -45,17 +66,7 @@ def step_outcome(
     vx, vy, omega; ``elapsed`` counts this step)."""
     distance = (cube[:, :2] - goal).norm(dim=-1)
     success = distance < cfg.success_threshold
-    fell = (
-        (cube[:, 0] < cfg.table_x_range[0])
-        | (cube[:, 0] > cfg.table_x_range[1])
-        | (cube[:, 1] < cfg.table_y_range[0])
-        | (cube[:, 1] > cfg.table_y_range[1])
-    )
-    terminated = fell | success if cfg.terminate_on_success else fell
-    if max_episode_steps is None:
-        truncated = torch.zeros_like(terminated)
-    else:
-        truncated = (elapsed >= max_episode_steps) & ~terminated
+    fell, terminated, truncated = episode_ends(cfg, cube, success, elapsed, max_episode_steps)
     terms = reward_terms(
         tcp=tcp,
         cube=cube,

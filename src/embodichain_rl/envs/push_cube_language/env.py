@@ -196,32 +196,15 @@ class PushCubeLanguageEnv(PushCubeEnv):
         return [language.decode(row) for row in self.instruction_ids().cpu()]
 
     # ---------------------------------------------------------------------------- output
-    def render_images(self) -> torch.Tensor:
-        """Camera frames ``uint8 [N, 3, H, W]`` of every env (the observation's ``rgb``)."""
-        with grad_free():
-            images = self._camera_renderer().render(
-                tcp=self.tcp,
-                cube=self.cube,
-                goal=self.goal,
-                qpos=self.qpos if self.joint_mode else None,
-                discs=self._disc_drawing(),
-            )
-        return ordinary_tensors(images.rgb)
+    def _camera_extras(self, rows: slice) -> dict[str, Any]:
+        """The coloured discs, drawn instead of PushCube's one goal disc."""
+        return {"discs": self._disc_drawing(rows)}
 
     def render(self, env_index: int = 0) -> np.ndarray:
         """RGB ``uint8 [192 + 24, 192, 3]``: env ``env_index``'s camera image upscaled
         (nearest) above its instruction's text."""
         i = int(env_index)
-        one = slice(i, i + 1)
-        with grad_free():
-            images = self._camera_renderer().render(
-                tcp=self.tcp[one],
-                cube=self.cube[one],
-                goal=self.goal[one],
-                qpos=self.qpos[one] if self.joint_mode else None,
-                discs=self._disc_drawing(one),
-            )
-        image = images.rgb[0].permute(1, 2, 0).cpu().numpy()
+        image = self._camera_frames(slice(i, i + 1))[0].permute(1, 2, 0).cpu().numpy()
         return annotated_frame(image, self.instruction_text(i))
 
     # ----------------------------------------------------------------------------- state

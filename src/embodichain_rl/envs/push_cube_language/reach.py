@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import torch
 
-from embodichain_rl.envs.push_cube.outcome import StepOutcome
+from embodichain_rl.envs.push_cube.outcome import StepOutcome, episode_ends
 from embodichain_rl.envs.push_cube_language.config import PushCubeLanguageConfig
 
 EXPERT_MAX_STEP = 0.02
@@ -42,17 +42,7 @@ def reach_outcome(
     """The reach task's reading of the post-step state (PushCube's metric keys)."""
     distance = tcp_distance(tcp, target)
     success = distance < cfg.success_threshold
-    fell = (
-        (cube[:, 0] < cfg.table_x_range[0])
-        | (cube[:, 0] > cfg.table_x_range[1])
-        | (cube[:, 1] < cfg.table_y_range[0])
-        | (cube[:, 1] > cfg.table_y_range[1])
-    )
-    terminated = fell | success if cfg.terminate_on_success else fell
-    if max_episode_steps is None:
-        truncated = torch.zeros_like(terminated)
-    else:
-        truncated = (elapsed >= max_episode_steps) & ~terminated
+    fell, terminated, truncated = episode_ends(cfg, cube, success, elapsed, max_episode_steps)
     progress = torch.tanh(cfg.place_scale * (prev_distance - distance))
     terms = {
         "progress": cfg.place_weight * progress.clamp_min(0.0),
