@@ -5,7 +5,7 @@ cloning: it grows as demonstrations arrive, optionally keeping only the newest
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, overload
 
 import torch
 
@@ -16,17 +16,13 @@ from embodichain_rl.utils.observations import (
 )
 
 
-def _empty_like_rows(obs: Observation, rows: int) -> Observation:
-    """Zeros of ``rows`` rows shaped and typed like one row of every tensor of ``obs`` (uint8
-    images stay uint8, int64 keys int64)."""
-    return map_observation(
-        lambda value: torch.zeros(rows, *value.shape[1:], dtype=value.dtype, device=value.device),
-        obs,
-    )
-
-
+@overload
+def _grown(stored: torch.Tensor, rows: int, used: int) -> torch.Tensor: ...
+@overload
+def _grown(stored: Observation, rows: int, used: int) -> Observation: ...
 def _grown(stored: Observation, rows: int, used: int) -> Observation:
-    """``stored`` moved into fresh storage of ``rows`` rows (its first ``used`` rows kept)."""
+    """``stored`` (a tensor or a dict of them, dtypes kept: uint8 images, int64 tokens)
+    moved into fresh zeros of ``rows`` rows, its first ``used`` rows kept."""
 
     def grow(value: torch.Tensor) -> torch.Tensor:
         fresh = torch.zeros(rows, *value.shape[1:], dtype=value.dtype, device=value.device)
@@ -83,16 +79,14 @@ class DemonstrationDataset:
         if self.capacity is not None:
             needed = min(needed, self.capacity)
         if self.obs is None:
-            self.obs = _empty_like_rows(example, 0)
+            self.obs = _grown(example, 0, 0)
         if needed <= self.rows:
             return
         rows = max(needed, 2 * self.rows)
         if self.capacity is not None:
             rows = min(rows, self.capacity)
         self.obs = _grown(self.obs, rows, self.size)
-        actions = torch.zeros(rows, self.action_dim, dtype=self.action_dtype, device=self.device)
-        actions[: self.size].copy_(self.actions[: self.size])
-        self.actions = actions
+        self.actions = _grown(self.actions, rows, self.size)
         self.position = self.size  # below capacity the rows [0, size) are filled in order
 
     def add(self, obs: Observation, actions: torch.Tensor) -> None:
@@ -158,7 +152,4 @@ class DemonstrationDataset:
         if state["obs"] is not None:
             saved = map_observation(lambda v: v.to(self.device), state["obs"])
             self.obs = _grown(saved, rows, used)
-        self.actions = torch.zeros(
-            rows, self.action_dim, dtype=self.action_dtype, device=self.device
-        )
-        self.actions[:used].copy_(actions)
+        self.actions = _grown(actions.to(self.action_dtype), rows, used)

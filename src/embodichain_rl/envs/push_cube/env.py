@@ -244,12 +244,14 @@ class PushCubeEnv(SeededEpisodes, EmbodiedEnv):
             qvel=self.qvel if self.joint_mode else None,
         )
 
-    def _flat_state(self) -> torch.Tensor:
+    def _flat_state(self, goal: torch.Tensor | None = None) -> torch.Tensor:
+        """The flat state vector, with ``goal [N, 2]`` in place of the episode's goal when
+        given (a scripted controller aimed elsewhere)."""
         return build_observation(
             tcp=self.tcp,
             cube=self.cube,
             cube_vel=self.cube_vel,
-            goal=self.goal,
+            goal=self.goal if goal is None else goal,
             half=self.cfg.cube_half_size,
             qpos=self.qpos if self.joint_mode else None,
             qvel=self.qvel if self.joint_mode else None,

@@ -90,12 +90,27 @@ def scripted_action(
     """Action in [-1, 1] for every env of a PushCube observation batch."""
     gains = gains or ScriptedGains()
     tcp = obs[:, layout.slices["tcp_pos"]]
+    qpos = obs[:, layout.slices["qpos"]] if cfg.control_mode == "joint_delta_pos" else None
     step = cartesian_target(obs, layout, cfg, gains) - tcp
+    return tcp_step_action(step, qpos, cfg, max_step=gains.max_step, ik_damping=gains.ik_damping)
+
+
+def tcp_step_action(
+    step: torch.Tensor,
+    qpos: torch.Tensor | None,
+    cfg: PushCubeConfig,
+    *,
+    max_step: float,
+    ik_damping: float,
+) -> torch.Tensor:
+    """Action in [-1, 1] moving the TCP by the Cartesian ``step [N, 3]`` shortened to
+    ``max_step``: the step itself in ``ee_delta_pos``, else joint deltas through a
+    damped-least-squares inverse of the FK's position Jacobian at ``qpos``."""
     length = step.norm(dim=-1, keepdim=True)
-    step = step * (gains.max_step / length.clamp_min(gains.max_step))
+    step = step * (max_step / length.clamp_min(max_step))
     if cfg.control_mode == "ee_delta_pos":
         return (step / cfg.action_scale_ee).clamp(-1.0, 1.0)
-    qpos = obs[:, layout.slices["qpos"]]
+    assert qpos is not None, "joint_delta_pos needs the joints"
     jac = position_jacobian(qpos, cfg.tool_offset)
-    dq = dls_step(jac, step, damping=gains.ik_damping)
+    dq = dls_step(jac, step, damping=ik_damping)
     return (dq / cfg.action_scale).clamp(-1.0, 1.0)

@@ -11,11 +11,9 @@ import torch
 from embodichain_rl.envs.action_chunks import run_chunk
 from embodichain_rl.envs.base import StepResult, grad_free, ordinary_tensors
 from embodichain_rl.envs.push_cube.env import PushCubeEnv
-from embodichain_rl.envs.push_cube.kinematics import dls_step, position_jacobian
-from embodichain_rl.envs.push_cube.observations import build_observation
 from embodichain_rl.envs.push_cube.outcome import StepOutcome
 from embodichain_rl.envs.push_cube.pixels import CameraRenderer, Discs
-from embodichain_rl.envs.push_cube.scripted import scripted_action
+from embodichain_rl.envs.push_cube.scripted import scripted_action, tcp_step_action
 from embodichain_rl.envs.push_cube_language import language
 from embodichain_rl.envs.push_cube_language.config import PushCubeLanguageConfig
 from embodichain_rl.envs.push_cube_language.discs import (
@@ -30,7 +28,12 @@ from embodichain_rl.envs.push_cube_language.observations import (
     language_observation,
     language_observation_space,
 )
-from embodichain_rl.envs.push_cube_language.reach import reach_outcome, reach_step, tcp_distance
+from embodichain_rl.envs.push_cube_language.reach import (
+    EXPERT_MAX_STEP,
+    reach_outcome,
+    reach_point,
+    tcp_distance,
+)
 from embodichain_rl.envs.push_cube_language.render import annotated_frame
 from embodichain_rl.envs.registry import register_env
 from embodichain_rl.utils.observations import Observation
@@ -128,23 +131,16 @@ class PushCubeLanguageEnv(PushCubeEnv):
         """The scripted expert's sub-action ``[N, A]`` for the current state, aimed at
         ``goal [N, 2]`` (default: the named disc; another disc measures a blind policy)."""
         cfg = self.cfg
-        goal = self.goal if goal is None else goal
         if cfg.task == "push":
-            flat = build_observation(
-                tcp=self.tcp,
-                cube=self.cube,
-                cube_vel=self.cube_vel,
-                goal=goal,
-                half=cfg.cube_half_size,
-                qpos=self.qpos if self.joint_mode else None,
-                qvel=self.qvel if self.joint_mode else None,
-            )
-            return scripted_action(flat, self.layout, cfg)
-        step = reach_step(self.tcp, goal, cfg)
-        if not self.joint_mode:
-            return (step / cfg.action_scale_ee).clamp(-1.0, 1.0)
-        dq = dls_step(position_jacobian(self.qpos, cfg.tool_offset), step, damping=IK_DAMPING)
-        return (dq / cfg.action_scale).clamp(-1.0, 1.0)
+            return scripted_action(self._flat_state(goal), self.layout, cfg)
+        goal = self.goal if goal is None else goal
+        return tcp_step_action(
+            reach_point(goal, cfg) - self.tcp,
+            self.qpos if self.joint_mode else None,
+            cfg,
+            max_step=EXPERT_MAX_STEP,
+            ik_damping=IK_DAMPING,
+        )
 
     def _outcome(self, scaled_action_norm: torch.Tensor) -> StepOutcome:
         if self.cfg.task == "push":

@@ -62,12 +62,7 @@ def reach_outcome(
     return StepOutcome(reward, terms, terminated, truncated, distance, metrics)
 
 
-def reach_step(
-    tcp: torch.Tensor, target: torch.Tensor, cfg: PushCubeLanguageConfig
-) -> torch.Tensor:
-    """The reach expert's Cartesian TCP step ``[N, 3]``: toward the named disc's centre at
-    ``reach_height``, at most ``EXPERT_MAX_STEP`` long."""
-    goal = torch.cat((target, torch.full_like(target[:, :1], cfg.reach_height)), dim=-1)
-    step = goal - tcp
-    length = step.norm(dim=-1, keepdim=True)
-    return step * (EXPERT_MAX_STEP / length.clamp_min(EXPERT_MAX_STEP))
+def reach_point(target: torch.Tensor, cfg: PushCubeLanguageConfig) -> torch.Tensor:
+    """Where the reach expert sends the TCP ``[N, 3]``: over the named disc's centre at
+    ``reach_height`` (its steps are at most ``EXPERT_MAX_STEP`` long)."""
+    return torch.cat((target, torch.full_like(target[:, :1], cfg.reach_height)), dim=-1)
