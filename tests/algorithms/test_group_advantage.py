@@ -111,3 +111,27 @@ def test_grpo_loss_terms_by_hand() -> None:
     assert terms.ref_kl.item() == pytest.approx(ref_kl)
     assert terms.loss.item() == pytest.approx(-0.85 - 0.1 * 3.0 + 0.5 * ref_kl)
     assert terms.clipfrac.item() == pytest.approx(1.0)
+
+
+def test_per_token_loss_clips_each_part_on_its_own() -> None:
+    # One sample of two parts with ratios 1.5 and 1.0 (joint ratio 1.5), advantage +1.
+    log_probs = torch.log(torch.tensor([[1.5, 1.0]]))
+    common = dict(
+        old_log_probs=torch.zeros(1, 2),
+        advantages=torch.tensor([1.0]),
+        mask=torch.tensor([1.0]),
+        entropy=torch.tensor([0.0]),
+        ref_log_probs=torch.log(torch.tensor([[1.0, 2.0]])),
+        clip_coef=0.2,
+        ent_coef=0.0,
+        kl_coef=1.0,
+    )
+    terms = grpo_loss(log_probs=log_probs, **common)
+    # Parts: min(1.5, 1.2) = 1.2 and 1.0, averaged -> -1.1 (the joint ratio would give -1.2).
+    assert terms.policy_loss.item() == pytest.approx(-1.1)
+    assert terms.clipfrac.item() == pytest.approx(0.5)
+    # k3 summed over the parts: log r = -log 1.5 and log 2.
+    ref_kl = (1 / 1.5 + math.log(1.5) - 1) + (2 - math.log(2) - 1)
+    assert terms.ref_kl.item() == pytest.approx(ref_kl)
+    joint = grpo_loss(log_probs=log_probs.sum(-1), **{**common, "old_log_probs": torch.zeros(1)})
+    assert joint.policy_loss.item() == pytest.approx(-1.2)

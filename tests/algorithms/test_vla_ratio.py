@@ -68,3 +68,21 @@ def test_grpo_first_minibatch_has_ratio_one_and_zero_kl() -> None:
     assert abs(float(terms.ref_kl.detach())) < 1e-6
     log_probs, _, _ = policy.evaluate_actions(batch["obs"], batch["actions"])
     assert torch.allclose(log_probs, batch["log_probs"], atol=1e-5)
+
+
+def test_grpo_per_token_parts_reproduce_the_rollout_log_probs() -> None:
+    env, policy = rollout_parts("none")
+    grpo = GRPO(
+        policy=policy, device="cpu", group_size=4, batch_size=16, kl_coef=0.1, ratio="per_token"
+    )
+    first_batch(grpo, env)
+    assert grpo.buffer is not None
+    grpo.buffer.set_extras(part_log_probs=grpo._rollout_part_log_probs())
+    batch = next(grpo.buffer.minibatches(16, generator=torch.Generator().manual_seed(0)))
+    parts = batch["part_log_probs"]
+    assert parts.shape == (16, env.action_dim)
+    torch.testing.assert_close(parts.sum(-1), batch["log_probs"], atol=1e-5, rtol=0)
+    terms = grpo._minibatch_loss(batch)
+    assert abs(float(terms.approx_kl)) < 1e-6
+    assert float(terms.clipfrac) == 0.0
+    assert abs(float(terms.ref_kl.detach())) < 1e-6

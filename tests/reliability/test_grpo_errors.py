@@ -33,6 +33,14 @@ CASES: dict[str, bad.Case] = {
         bad._train(*GRPO, "env=gym", "algorithm.shared_starts=true"),
         ["algorithm.shared_starts=true", "GymnasiumEnv", "algorithm.shared_starts=false"],
     ),
+    "grpo-per-token-ratio-on-a-gaussian-actor": bad.Case(
+        bad._train(*GRPO, "algorithm.ratio=per_token"),
+        ["algorithm.ratio=per_token", "ActorOnly", "algorithm.ratio=joint"],
+    ),
+    "grpo-unknown-ratio": bad.Case(
+        bad._train(*GRPO, "algorithm.ratio=tokens"),
+        ["ratio must be one of joint, per_token, got 'tokens'"],
+    ),
     "actor-only-discrete-actions": bad.Case(
         bad._train(*GRPO, "env=gym", "env.gym_id=CartPole-v1"),
         ["policy=actor_only", "env.gym_id=CartPole-v1", "Discrete(2)"],

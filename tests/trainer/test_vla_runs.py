@@ -37,6 +37,7 @@ TINY_VLA = [
     "logging.progress_bar=false",
 ]
 GRPO = ["algorithm=grpo", "policy.critic=none", "algorithm.group_size=4", "algorithm.batch_size=12"]
+GRPO += ["algorithm.ratio=per_token"]  # as the VLA GRPO preset runs it
 PPO = ["algorithm=ppo", "algorithm.num_minibatches=2", "algorithm.n_epochs=2"]
 PPO_CONSTANT = [*PPO, "algorithm/lr_scheduler=constant"]  # linear decay depends on the total
 

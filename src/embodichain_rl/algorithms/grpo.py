@@ -18,7 +18,10 @@ from embodichain_rl.algorithms.group_advantage import (
 )
 from embodichain_rl.algorithms.grpo_config import GRPOConfig
 from embodichain_rl.algorithms.grpo_loss import GRPOLoss, grpo_loss
-from embodichain_rl.algorithms.grpo_preflight import grpo_config_problem
+from embodichain_rl.algorithms.grpo_preflight import (
+    PER_TOKEN_POLICY_PROBLEM,
+    grpo_config_problem,
+)
 from embodichain_rl.algorithms.normalization import fold_in_observations
 from embodichain_rl.algorithms.optim.learner import (
     load_optimizer_state,
@@ -32,7 +35,7 @@ from embodichain_rl.distributed.context import SINGLE_PROCESS, DistributedContex
 from embodichain_rl.envs.base import START_GROUP_OPTION, EmbodiedEnv
 from embodichain_rl.policies.base import Policy
 from embodichain_rl.policies.kwargs import config_from_kwargs
-from embodichain_rl.utils.observations import Observation, ObservationLayout
+from embodichain_rl.utils.observations import Observation, ObservationLayout, map_observation
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +55,8 @@ class GRPO(BaseAlgorithm):
     return-to-go (no bootstrap), standardised at each step over the alive envs of its group
     (:mod:`~embodichain_rl.algorithms.group_advantage`); with ``truncate_at_first_done`` the
     steps after an env's first episode end weigh nothing. Update: ``n_epochs`` passes of
-    minibatches of ``batch_size`` through the masked clipped surrogate, minus ``ent_coef``
+    minibatches of ``batch_size`` through the masked clipped surrogate (one ratio per
+    decision, or with ``ratio=per_token`` one per action token), minus ``ent_coef``
     × entropy, plus ``kl_coef`` × the k3 KL to a frozen copy of the initial policy (kept only
     when ``kl_coef > 0``, and checkpointed), stepped by the configured optimiser
     (``optimizer``, Adam by default) at the rate of ``lr_schedule`` (``adaptive`` follows
@@ -82,6 +86,8 @@ class GRPO(BaseAlgorithm):
         """Every hyperparameter of this learner."""
         if distributed.enabled:
             raise ValueError("GRPO runs in a single process: launch it without torchrun")
+        if self.config.ratio == "per_token" and not policy.factorised_actions:
+            raise ValueError(PER_TOKEN_POLICY_PROBLEM.format(type(policy).__name__))
         self.device = torch.device(device)
         self.policy = policy.to(self.device)
         self.buffer = None
@@ -174,6 +180,8 @@ class GRPO(BaseAlgorithm):
         self.lr_schedule.apply(self.update_count)
         lr = self.lr_schedule.current_lr()
         self.policy.train()
+        if self.config.ratio == "per_token":
+            buffer.set_extras(part_log_probs=self._rollout_part_log_probs())
         params = [p for group in self.optimizer.param_groups for p in group["params"]]
         sums = torch.zeros(len(METRIC_NAMES), device=self.device)
         minibatches = 0
@@ -200,19 +208,39 @@ class GRPO(BaseAlgorithm):
             metrics["action_std"] = action_std
         return metrics
 
+    @torch.no_grad()
+    def _rollout_part_log_probs(self) -> torch.Tensor:
+        """The rollout's per-part log-probs ``[T, N, K]`` under the policy that collected it
+        (nothing has stepped since), for ``ratio=per_token``: the buffer keeps only their
+        sum, which they reproduce."""
+        buffer = self._require_buffer()
+        obs, actions = buffer.data["obs"], buffer.data["actions"]
+        parts = []
+        for t in range(buffer.num_steps):
+            step_obs = map_observation(lambda x, t=t: x[t], obs)
+            parts.append(self.policy.evaluate_action_parts(step_obs, actions[t])[0])
+        return torch.stack(parts)
+
+    def _log_probs(self, policy: Policy, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
+        """``(log-probs, entropy)`` of the minibatch's actions: ``[B]``, or ``[B, K]`` parts
+        with ``ratio=per_token``."""
+        if self.config.ratio == "per_token":
+            return policy.evaluate_action_parts(batch["obs"], batch["actions"])
+        log_probs, entropy, _ = policy.evaluate_actions(batch["obs"], batch["actions"])
+        return log_probs, entropy
+
     def _minibatch_loss(self, batch: Batch) -> GRPOLoss:
         """The GRPO loss of one minibatch (reference log-probs without gradients)."""
         cfg = self.config
-        log_probs, entropy, _ = self.policy.evaluate_actions(batch["obs"], batch["actions"])
+        log_probs, entropy = self._log_probs(self.policy, batch)
         ref_log_probs = None
         if self.reference is not None:
             with torch.no_grad():
-                ref_log_probs, _, _ = self.reference.evaluate_actions(
-                    batch["obs"], batch["actions"]
-                )
+                ref_log_probs = self._log_probs(self.reference, batch)[0]
+        per_token = cfg.ratio == "per_token"
         return grpo_loss(
             log_probs=log_probs,
-            old_log_probs=batch["log_probs"],
+            old_log_probs=batch["part_log_probs" if per_token else "log_probs"],
             advantages=batch["advantages"],
             mask=batch["mask"],
             entropy=entropy,

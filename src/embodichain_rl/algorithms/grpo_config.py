@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from embodichain_rl.algorithms.optim.algorithm_fields import OptimizerFields
 
+RATIOS = ("joint", "per_token")
+"""The values of ``ratio``."""
+
 
 @dataclass
 class _GRPOKeys:
@@ -30,6 +33,10 @@ class _GRPOKeys:
     """Discount of the per-step return-to-go, in [0, 1]."""
     clip_coef: float = 0.2
     """Surrogate clipping range ε, > 0."""
+    ratio: str = "joint"
+    """``joint``: one ratio per decision (the product over the action's parts); ``per_token``:
+    one clipped ratio per independent action part (a VLA's action tokens), averaged, as
+    token-level PPO for language models does; needs a policy with factorised actions."""
     ent_coef: float = 0.0
     """Weight of the entropy bonus, >= 0."""
     kl_coef: float = 0.02
@@ -79,6 +86,8 @@ class GRPOConfig(OptimizerFields, _GRPOKeys):
                 problems.append(f"{name} must be >= 0, got {getattr(self, name)}")
         if self.max_grad_norm is not None and not self.max_grad_norm > 0:
             problems.append(f"max_grad_norm must be > 0 or null, got {self.max_grad_norm}")
+        if self.ratio not in RATIOS:
+            problems.append(f"ratio must be one of {', '.join(RATIOS)}, got {self.ratio!r}")
         if self.shared_starts and not self.reset_every_rollout:
             problems.append("shared_starts needs reset_every_rollout=true")
         problems += self.schedule_problems()

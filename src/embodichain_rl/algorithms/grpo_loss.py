@@ -29,7 +29,8 @@ class GRPOLoss(NamedTuple):
     approx_kl: torch.Tensor
     """Mean k3 KL to the rollout policy (how far this update has moved), detached."""
     clipfrac: torch.Tensor
-    """Fraction of counted samples whose ratio left ``[1 - clip, 1 + clip]``."""
+    """Fraction of counted samples (of their parts, with per-part ratios) whose ratio left
+    ``[1 - clip, 1 + clip]``."""
 
 
 def grpo_loss(
@@ -45,23 +46,35 @@ def grpo_loss(
     kl_coef: float,
 ) -> GRPOLoss:
     """Every term is a mean over the samples with ``mask`` 1 (divided by ``max(sum(mask),
-    1)``, so an all-masked minibatch gives zeros, not NaN); no host sync."""
+    1)``, so an all-masked minibatch gives zeros, not NaN); no host sync.
+
+    ``log_probs``, ``old_log_probs`` and ``ref_log_probs`` are ``[B]`` (one ratio per
+    sample) or ``[B, K]`` (one ratio per independent action part: each part's surrogate is
+    clipped on its own and the parts are averaged; the KLs are summed over the parts)."""
     count = mask.sum().clamp(min=1.0)
+    per_part = log_probs.dim() == 2
 
     def masked_mean(x: torch.Tensor) -> torch.Tensor:
         return (x * mask).sum() / count
 
-    log_ratio = log_probs - old_log_probs
-    ratio = torch.exp(log_ratio)
+    def over_parts(x: torch.Tensor, reduce: str) -> torch.Tensor:
+        if not per_part:
+            return x
+        return x.mean(-1) if reduce == "mean" else x.sum(-1)
+
+    advantage = advantages[:, None] if per_part else advantages
+    ratio = torch.exp(log_probs - old_log_probs)
     clipped = ratio.clamp(1.0 - clip_coef, 1.0 + clip_coef)
-    policy_loss = -masked_mean(torch.min(ratio * advantages, clipped * advantages))
+    surrogate = torch.min(ratio * advantage, clipped * advantage)
+    policy_loss = -masked_mean(over_parts(surrogate, "mean"))
     mean_entropy = masked_mean(entropy)
     if ref_log_probs is None:
         ref_kl = torch.zeros((), device=log_probs.device)
     else:
-        ref_kl = masked_mean(k3_kl(log_probs, ref_log_probs))
+        ref_kl = masked_mean(over_parts(k3_kl(log_probs, ref_log_probs), "sum"))
     loss = policy_loss - ent_coef * mean_entropy + kl_coef * ref_kl
     with torch.no_grad():
-        approx_kl = masked_mean(k3_kl(log_probs, old_log_probs))
-        clipfrac = masked_mean(((ratio - 1.0).abs() > clip_coef).float())
+        approx_kl = masked_mean(over_parts(k3_kl(log_probs, old_log_probs), "sum"))
+        outside = ((ratio - 1.0).abs() > clip_coef).float()
+        clipfrac = masked_mean(over_parts(outside, "mean"))
     return GRPOLoss(loss, policy_loss, mean_entropy, ref_kl, approx_kl, clipfrac)

@@ -6,6 +6,12 @@ from typing import Any
 
 from hydra.utils import get_class
 
+PER_TOKEN_POLICY_PROBLEM = (
+    "algorithm.ratio=per_token needs a policy whose action is a product of independent "
+    "parts (policy=vla), and {} has none: set algorithm.ratio=joint"
+)
+"""The line when ``ratio=per_token`` meets a policy without factorised actions."""
+
 MAKE_ENV_TARGET = "embodichain_rl.envs.make_env"
 """The env target that names a registered env id (``env.env_id``)."""
 
@@ -13,14 +19,21 @@ MAKE_ENV_TARGET = "embodichain_rl.envs.make_env"
 def env_class_of(env_cfg: Any) -> type | None:
     """The env class an ``env`` config builds (a registered id's class, or its
     ``_target_``), or ``None`` when it cannot be told without building it."""
-    target = str(env_cfg.get("_target_", ""))
-    try:
-        if target == MAKE_ENV_TARGET:
-            from embodichain_rl.envs.registry import get_env_spec
+    if str(env_cfg.get("_target_", "")) == MAKE_ENV_TARGET:
+        from embodichain_rl.envs.registry import get_env_spec
 
+        try:
             return get_env_spec(str(env_cfg.get("env_id"))).env_class
-        found = get_class(target)
-    except Exception:  # an unknown id or target fails later with its own message
+        except Exception:  # an unknown id fails later with its own message
+            return None
+    return class_of(env_cfg)
+
+
+def class_of(node: Any) -> type | None:
+    """The class a config node's ``_target_`` names, or ``None`` when it names none."""
+    try:
+        found = get_class(str(node.get("_target_", "")))
+    except Exception:  # an unknown target fails later with its own message
         return None
     return found if isinstance(found, type) else None
 
@@ -36,6 +49,10 @@ def grpo_config_problem(cfg: Any) -> str | None:
             f"env.num_envs={num_envs} is not a multiple of algorithm.group_size={group_size}: "
             "GRPO standardises returns within groups of consecutive envs"
         )
+    if algo.get("ratio", "joint") == "per_token":
+        policy_class = class_of(cfg.policy)
+        if policy_class is not None and not getattr(policy_class, "factorised_actions", False):
+            return PER_TOKEN_POLICY_PROBLEM.format(policy_class.__name__)
     if not algo.get("shared_starts", False):
         return None
     env_class = env_class_of(env)

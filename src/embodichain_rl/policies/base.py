@@ -27,6 +27,9 @@ class Policy(nn.Module, ABC):
     """Element type of the actions this policy returns (and the rollout buffer stores)."""
     accepts_dict_observations: bool = False
     """Whether this policy class reads dict observations (camera images, named vectors)."""
+    factorised_actions: bool = False
+    """Whether the action distribution is a product of independent parts whose log-probs
+    ``evaluate_action_parts`` returns (token-level ratios in GRPO need it)."""
 
     @abstractmethod
     def get_action(
@@ -47,6 +50,14 @@ class Policy(nn.Module, ABC):
         self, obs: Observation, actions: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Score given actions: ``(log_prob [N], entropy [N], value [N])``, differentiable."""
+
+    def evaluate_action_parts(
+        self, obs: Observation, actions: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """For a policy with ``factorised_actions``: the log-prob of each independent part
+        of the given actions ``[N, K]`` (their sum is ``evaluate_actions``' log-prob) and
+        the entropy ``[N]``, differentiable."""
+        raise NotImplementedError(f"{type(self).__name__} has no factorised action parts")
 
     def observation_normalizer(self) -> Any:
         """The running normaliser of raw observations (a ``RunningNormalizer``, or a

@@ -47,6 +47,9 @@ class VLAPolicy(Policy):
     """Refused (before anything is built) on an env with flat observations."""
     accepts_action_bounds = True
     """Built with the env's action bounds (the bins span them)."""
+    factorised_actions = True
+    """Each action token is an independent categorical: ``evaluate_action_parts`` gives
+    one log-prob per token."""
     accepts_instruction_vocabulary = True
     """Built with the env's instruction vocabulary (``instruction_vocabulary``)."""
     observation_problem = staticmethod(vla_observation_problem)
@@ -124,11 +127,24 @@ class VLAPolicy(Policy):
         self, obs: Observation, actions: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         logits, value = self._logits_and_value(obs)
+        chosen, entropy = self._token_log_probs(logits, actions)
+        return chosen.sum(-1), entropy, value
+
+    def evaluate_action_parts(
+        self, obs: Observation, actions: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The log-prob of every action token ``[N, A]`` and the entropy ``[N]``."""
+        return self._token_log_probs(self._logits_and_value(obs)[0], actions)
+
+    def _token_log_probs(
+        self, logits: torch.Tensor, actions: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Each action component's token log-prob ``[N, A]`` and the summed entropy ``[N]``."""
         log_probs = logits.float().log_softmax(dim=-1)
         index = self.bins.index(actions)
-        chosen = log_probs.gather(-1, index[..., None]).squeeze(-1).sum(-1)
+        chosen = log_probs.gather(-1, index[..., None]).squeeze(-1)
         entropy = -(log_probs.exp() * log_probs).sum(-1).sum(-1)
-        return chosen, entropy, value
+        return chosen, entropy
 
     def acting_observation_keys(self) -> list[str]:
         cfg = self.config
