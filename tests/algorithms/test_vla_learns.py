@@ -24,6 +24,7 @@ pytest.importorskip("transformers")
 
 from embodichain_rl.trainer.restore import restore_policy
 from embodichain_rl.trainer.run import run
+from tests.vla_tiny import TINY_VLA_OVERRIDES
 
 BLIND_CAP = 0.55
 """The best an instruction-blind policy does (the expert aimed at a random disc)."""
@@ -33,16 +34,7 @@ CI_LANGUAGE_TASK = [
     "env.task=reach",
     "env.shuffle_colours=false",
     "env.num_envs=128",
-    "env.camera.width=24",
-    "env.camera.height=24",
-    "policy.tiny.patch_size=6",
-    "policy.tiny.hidden_size=32",
-    "policy.tiny.intermediate_size=64",
-    "policy.tiny.num_heads=2",
-    "policy.tiny.vision_hidden_size=32",
-    "policy.tiny.vision_intermediate_size=64",
-    "policy.tiny.vision_heads=2",
-    "policy.action_bins=16",
+    *TINY_VLA_OVERRIDES,
     "algorithm.learning_rate=1e-3",
     "algorithm.n_epochs=4",
     "runtime.iterations=6",

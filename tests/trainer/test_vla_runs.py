@@ -13,6 +13,7 @@ pytest.importorskip("transformers")
 
 from embodichain_rl.trainer import Trainer
 from embodichain_rl.trainer.checkpoint import load_checkpoint
+from tests.vla_tiny import TINY_VLA_OVERRIDES
 
 TINY_VLA = [
     "env=push_cube_language",
@@ -20,16 +21,7 @@ TINY_VLA = [
     "env.task=reach",
     "env.num_envs=8",
     "env.action_chunk=2",
-    "env.camera.width=24",
-    "env.camera.height=24",
-    "policy.tiny.patch_size=6",
-    "policy.tiny.hidden_size=32",
-    "policy.tiny.intermediate_size=64",
-    "policy.tiny.num_heads=2",
-    "policy.tiny.vision_hidden_size=32",
-    "policy.tiny.vision_intermediate_size=64",
-    "policy.tiny.vision_heads=2",
-    "policy.action_bins=16",
+    *TINY_VLA_OVERRIDES,
     "runtime.rollout_steps=3",
     "runtime.torch_threads=1",
     "eval.freq=0",

@@ -52,29 +52,25 @@ def grpo_loss(
     sample) or ``[B, K]`` (one ratio per independent action part: each part's surrogate is
     clipped on its own and the parts are averaged; the KLs are summed over the parts)."""
     count = mask.sum().clamp(min=1.0)
-    per_part = log_probs.dim() == 2
 
     def masked_mean(x: torch.Tensor) -> torch.Tensor:
         return (x * mask).sum() / count
 
-    def over_parts(x: torch.Tensor, reduce: str) -> torch.Tensor:
-        if not per_part:
-            return x
-        return x.mean(-1) if reduce == "mean" else x.sum(-1)
+    def as_parts(x: torch.Tensor) -> torch.Tensor:
+        return x if x.dim() == 2 else x[:, None]  # [B] is one part per sample
 
-    advantage = advantages[:, None] if per_part else advantages
+    log_probs, old_log_probs = as_parts(log_probs), as_parts(old_log_probs)
+    advantage = advantages[:, None]
     ratio = torch.exp(log_probs - old_log_probs)
     clipped = ratio.clamp(1.0 - clip_coef, 1.0 + clip_coef)
-    surrogate = torch.min(ratio * advantage, clipped * advantage)
-    policy_loss = -masked_mean(over_parts(surrogate, "mean"))
+    policy_loss = -masked_mean(torch.min(ratio * advantage, clipped * advantage).mean(-1))
     mean_entropy = masked_mean(entropy)
     if ref_log_probs is None:
         ref_kl = torch.zeros((), device=log_probs.device)
     else:
-        ref_kl = masked_mean(over_parts(k3_kl(log_probs, ref_log_probs), "sum"))
+        ref_kl = masked_mean(k3_kl(log_probs, as_parts(ref_log_probs)).sum(-1))
     loss = policy_loss - ent_coef * mean_entropy + kl_coef * ref_kl
     with torch.no_grad():
-        approx_kl = masked_mean(over_parts(k3_kl(log_probs, old_log_probs), "sum"))
-        outside = ((ratio - 1.0).abs() > clip_coef).float()
-        clipfrac = masked_mean(over_parts(outside, "mean"))
+        approx_kl = masked_mean(k3_kl(log_probs, old_log_probs).sum(-1))
+        clipfrac = masked_mean(((ratio - 1.0).abs() > clip_coef).float().mean(-1))
     return GRPOLoss(loss, policy_loss, mean_entropy, ref_kl, approx_kl, clipfrac)
